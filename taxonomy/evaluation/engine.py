@@ -1,0 +1,390 @@
+"""The evaluation engine: registry nodes x models -> scored, stored, reproducible results.
+
+Data flows one way (DESIGN.md): load + validate -> graph -> plan (nodes in dependency order,
+cached samples and results) -> sample (backend) -> features -> estimators (JAX) -> store.
+A result is reused when its key (node spec, model fingerprint, dependencies' specs, seeds,
+estimator config, package versions) matches the stored one, so a warm rerun does no work and a
+rerun after ``kill -9`` redoes only what was never committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import networkx as nx
+import numpy as np
+
+from taxonomy.evaluation import behaviors, mechanisms, tasks
+from taxonomy.evaluation.provenance import digest, package_versions
+from taxonomy.evaluation.sampling import Sampler
+from taxonomy.evaluation.selectors import select_nodes
+from taxonomy.features import generate_inputs
+from taxonomy.schema import BehaviorProbe, Estimator, Inputs, Sampling, TaskProbe
+from taxonomy.store import ResultRecord, Store
+
+_ORDER = {"behavior": 0, "structure": 1, "element": 2, "skill": 3, "benchmark": 4}
+"""Evaluation order: structures ablate behaviors; skills read behaviors' predictors."""
+
+
+class Reporter(Protocol):
+    """Progress callbacks (the CLI draws rich progress bars; tests pass None)."""
+
+    def planned(self, n_nodes: int) -> None: ...
+    def node_started(self, model: str, node_id: str, samples_todo: int) -> None: ...
+    def samples_done(self, n: int) -> None: ...
+    def node_finished(self, record: ResultRecord, cached: bool) -> None: ...
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Command-line overrides of every probe: inputs n, samples per input k, one seed."""
+
+    n: int | None = None
+    k: int | None = None
+    seed: int | None = None
+
+    def inputs(self, inputs: Inputs) -> Inputs:
+        update = {}
+        if self.n is not None:
+            update["n"] = self.n
+        if self.seed is not None:
+            update["seed"] = self.seed
+        return inputs.model_copy(update=update)
+
+    def sampling(self, sampling: Sampling) -> Sampling:
+        update = {}
+        if self.k is not None and sampling.temperature > 0:  # greedy stays k = 1
+            update["k"] = self.k
+        if self.seed is not None:
+            update["seed"] = self.seed
+        return sampling.model_copy(update=update)
+
+    def estimator(self, est: Estimator) -> Estimator:
+        return est if self.seed is None else est.model_copy(update={"seed": self.seed})
+
+
+@dataclass
+class _Baseline:
+    probe: BehaviorProbe
+    examples: list
+    samples: list
+    labels: behaviors.Labelled
+
+
+@dataclass
+class ModelRun:
+    """Everything one model's evaluation shares across nodes."""
+
+    model: str
+    backend_name: str
+    fingerprint: str
+    white_box: bool
+    sampler: Sampler
+    baselines: dict[str, _Baseline] = field(default_factory=dict)
+    detected: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+
+class Evaluation:
+    """Evaluates selected nodes of one loaded registry on models, writing to a store."""
+
+    def __init__(
+        self,
+        loaded,
+        store: Store,
+        overrides: Overrides = Overrides(),
+        reporter: Reporter | None = None,
+    ) -> None:
+        self.loaded = loaded
+        self.graph: nx.DiGraph = loaded.graph
+        self.store = store
+        self.overrides = overrides
+        self.reporter = reporter
+
+    # -- plan ------------------------------------------------------------------------------
+    def plan(self, selector: str | None) -> list[str]:
+        """Selected operationalized nodes, lower levels first (dependencies before users)."""
+        chosen = select_nodes(self.graph, selector)
+        return sorted(
+            (i for i in chosen if self._node(i).probe is not None),
+            key=lambda i: _ORDER[self._node(i).kind],
+        )
+
+    def _node(self, node_id: str):
+        return self.loaded.nodes[node_id]
+
+    # -- run -------------------------------------------------------------------------------
+    def run(self, model_run: ModelRun, node_ids: list[str]) -> list[ResultRecord]:
+        ordered = sorted(node_ids, key=lambda i: _ORDER[self._node(i).kind])
+        return [self._evaluate_node(model_run, node_id) for node_id in ordered]
+
+    def _evaluate_node(self, run: ModelRun, node_id: str) -> ResultRecord:
+        node = self._node(node_id)
+        key = self._result_key(run, node_id)
+        for rec in self.store.results(model=run.model, node=node_id):
+            if rec.provenance.get("result_key") == key:
+                if self.reporter:
+                    self.reporter.node_finished(rec, cached=True)
+                return rec
+        if self.reporter:
+            self.reporter.node_started(run.model, node_id, self._samples_todo(run, node))
+        handler: Callable = {
+            "behavior": self._behavior,
+            "structure": self._structure,
+            "element": self._element,
+            "skill": self._task,
+            "benchmark": self._task,
+        }[node.kind]
+        if node.kind in ("structure", "element") and not run.white_box:
+            fields = {
+                "skipped": f"needs white-box access (attentions, ablation); the {run.backend_name}"
+                " backend is black-box"
+            }
+        else:
+            fields = handler(run, node)
+        rec = ResultRecord(
+            node_id=node_id,
+            kind=node.kind,
+            model=run.model,
+            model_fingerprint=run.fingerprint,
+            backend=run.backend_name,
+            provenance=self._provenance(run, node_id, key),
+            **fields,
+        )
+        self.store.write_result(rec)
+        if self.reporter:
+            self.reporter.node_finished(rec, cached=False)
+        return rec
+
+    def _samples_todo(self, run: ModelRun, node) -> int:
+        probe = node.probe
+        if node.kind == "behavior" or (isinstance(probe, TaskProbe) and probe.inputs):
+            inputs = self.overrides.inputs(probe.inputs)
+            return inputs.n * self.overrides.sampling(probe.sampling).k
+        return 0
+
+    # -- behaviors -------------------------------------------------------------------------
+    def _probe(self, node_id: str) -> BehaviorProbe:
+        probe = self._node(node_id).probe
+        return probe.model_copy(
+            update={
+                "inputs": self.overrides.inputs(probe.inputs),
+                "sampling": self.overrides.sampling(probe.sampling),
+                "estimator": self.overrides.estimator(probe.estimator),
+            }
+        )
+
+    def _examples(self, inputs: Inputs) -> list:
+        transforms = [(t.name, t.params) for t in inputs.transforms]
+        return generate_inputs(inputs.generator, inputs.params, inputs.n, inputs.seed, transforms)
+
+    def baseline(self, run: ModelRun, node_id: str) -> _Baseline:
+        if node_id not in run.baselines:
+            probe = self._probe(node_id)
+            examples = self._examples(probe.inputs)
+            samples = run.sampler.sample([e.prompt for e in examples], probe.sampling)
+            labels = behaviors.labelled(probe, examples, samples)
+            run.baselines[node_id] = _Baseline(probe, examples, samples, labels)
+        return run.baselines[node_id]
+
+    def _behavior(self, run: ModelRun, node) -> dict:
+        base = self.baseline(run, node.id)
+        details = behaviors.score_labels(base.labels, base.probe)
+        return {
+            "score": details["mi"],
+            "ci_low": details["ci_low"],
+            "ci_high": details["ci_high"],
+            "details": details,
+            "examples": behaviors.examples_preview(base.examples, base.samples, base.labels),
+        }
+
+    # -- structures and elements -----------------------------------------------------------
+    def _structure(self, run: ModelRun, node) -> dict:
+        probe = node.probe
+        heads = self._detect(run, node.id)
+        if not heads:
+            return {"skipped": f"detector {probe.detector.name} found no heads on this model"}
+        diff = self._ablate(run, probe.behavior, heads, probe.ablation)
+        return {
+            "score": diff["delta"],
+            "ci_low": diff["ci_low"],
+            "ci_high": diff["ci_high"],
+            "details": {
+                **diff,
+                "heads": [f"{a}.{b}" for a, b in heads],
+                "behavior": probe.behavior,
+            },
+        }
+
+    def _detect(self, run: ModelRun, structure_id: str) -> list[tuple[int, int]]:
+        if structure_id not in run.detected:
+            probe = self._node(structure_id).probe
+            run.detected[structure_id] = mechanisms.detect(run.sampler.backend, probe.detector)
+        return run.detected[structure_id]
+
+    def _ablate(self, run: ModelRun, behavior_id: str, heads, method: str) -> dict:
+        base = self.baseline(run, behavior_id)
+        prompts = [e.prompt for e in base.examples]
+
+        def sample(variant: str):
+            return run.sampler.sample(prompts, base.probe.sampling, variant=variant)
+
+        a_ablated = mechanisms.ablated_labels(
+            run.sampler.backend, heads, method, base.probe, base.examples, sample, base.labels
+        )
+        return mechanisms.bits_lost(base.labels, a_ablated, base.probe)
+
+    def _element(self, run: ModelRun, node) -> dict:
+        from taxonomy.heads import attention_heads
+
+        structures = [p for p in self.graph.successors(node.id) if self._structure_probe(p)]
+        if not structures:
+            return {"skipped": "no operationalized parent structure names a behavior to ablate"}
+        parent = structures[0]
+        behavior_id = self._node(parent).probe.behavior
+        units = attention_heads(run.sampler.backend.torch_model)
+        if not units:
+            return {"skipped": "this model has no attention heads"}
+        per_unit = {}
+        for head in units:
+            diff = self._ablate(run, behavior_id, [head], node.probe.ablation)
+            per_unit[f"{head[0]}.{head[1]}"] = diff
+        best = max(per_unit, key=lambda u: per_unit[u]["delta"])
+        return {
+            "score": per_unit[best]["delta"],
+            "ci_low": per_unit[best]["ci_low"],
+            "ci_high": per_unit[best]["ci_high"],
+            "details": {
+                "per_unit": per_unit,
+                "best_unit": best,
+                "structure": parent,
+                "behavior": behavior_id,
+            },
+        }
+
+    def _structure_probe(self, node_id: str) -> bool:
+        node = self._node(node_id)
+        return node.kind == "structure" and node.probe is not None
+
+    # -- skills and benchmarks -------------------------------------------------------------
+    def _behavior_descendants(self, node_id: str) -> list[str]:
+        below = nx.ancestors(self.graph, node_id)  # edges point upward: ancestors are below
+        return [
+            i
+            for i in self.graph.nodes
+            if i in below and self._node(i).kind == "behavior" and self._node(i).probe is not None
+        ]
+
+    def _task(self, run: ModelRun, node) -> dict:
+        import jax
+
+        from estimators import behavior_score, metamodel_information
+
+        probe: TaskProbe = node.probe
+        if probe.samples is not None:
+            base = Path(self.loaded.path).parent
+            examples, success = tasks.load_lm_eval_samples(probe.samples, base)
+            cluster = np.arange(len(examples), dtype=np.int32)
+            per_input = [[s] for s in success]
+        else:
+            inputs = self.overrides.inputs(probe.inputs)
+            sampling = self.overrides.sampling(probe.sampling)
+            examples = self._examples(inputs)
+            samples = run.sampler.sample([e.prompt for e in examples], sampling)
+            from taxonomy.features import observe
+
+            ref = probe.success
+            per_input = [
+                [int(observe(ref.name, ref.params, e, s)) for s in g]
+                for e, g in zip(examples, samples, strict=True)
+            ]
+            success = np.array([v for g in per_input for v in g], dtype=np.int32)
+            cluster = np.array([i for i, g in enumerate(per_input) for _ in g], dtype=np.int32)
+        reps = np.array([len(g) for g in per_input])
+        children = self._behavior_descendants(node.id)
+        predictors = {c: self._node(c).probe.predictor for c in children}
+        feats, child_labels, skipped = tasks.child_features(predictors, examples)
+        key = jax.random.key(self.overrides.estimator(Estimator()).seed)
+        details: dict = {
+            "success_rate": float(success.mean()),
+            "n_samples": int(success.size),
+            "features": list(child_labels),
+            "skipped_children": skipped,
+        }
+        if not child_labels:
+            return {
+                "skipped": "no child behavior's predictor applies to this task's inputs",
+                "details": details,
+            }
+        meta = metamodel_information(
+            np.repeat(feats, reps, axis=0),
+            success,
+            cluster,
+            key=key,
+            n_classes=2,
+            folds=probe.metamodel.folds,
+        ).to_dict()
+        per_edge = {}
+        for child, ids in child_labels.items():
+            edge = behavior_score(success, np.repeat(ids, reps), cluster, key=key)
+            per_edge[child] = {"bits": edge.mi, "ci_low": edge.ci_low, "ci_high": edge.ci_high}
+        details.update(metamodel=meta, per_edge=per_edge)
+        return {
+            "score": meta["info_lower_bound"],
+            "ci_low": meta.get("ci_low"),
+            "ci_high": meta.get("ci_high"),
+            "details": details,
+        }
+
+    # -- provenance ------------------------------------------------------------------------
+    def _dependencies(self, node_id: str) -> list[str]:
+        node = self._node(node_id)
+        if node.kind == "structure":
+            return [node.probe.behavior]
+        if node.kind == "element":
+            parents = [p for p in self.graph.successors(node_id) if self._structure_probe(p)]
+            return parents + [self._node(p).probe.behavior for p in parents[:1]]
+        if node.kind in ("skill", "benchmark"):
+            return self._behavior_descendants(node_id)
+        return []
+
+    def _result_key(self, run: ModelRun, node_id: str) -> str:
+        return digest(
+            {
+                "node": self.loaded.node_hash(node_id),
+                "deps": {d: self.loaded.node_hash(d) for d in self._dependencies(node_id)},
+                "model": run.fingerprint,
+                "backend": run.backend_name,
+                "overrides": self.overrides.__dict__,
+                "versions": package_versions(),
+            }
+        )
+
+    def _provenance(self, run: ModelRun, node_id: str, key: str) -> dict:
+        prov = {
+            "result_key": key,
+            "registry_hash": self.loaded.hash,
+            "node_hash": self.loaded.node_hash(node_id),
+            "model": run.model,
+            "model_fingerprint": run.fingerprint,
+            "backend": run.backend_name,
+            "overrides": self.overrides.__dict__,
+            "versions": package_versions(),
+        }
+        behavior_ids = [node_id] if self._node(node_id).kind == "behavior" else []
+        behavior_ids += [d for d in self._dependencies(node_id) if self._node(d).kind == "behavior"]
+        prov["probes"] = {}
+        for b in behavior_ids:
+            probe = self._probe(b)
+            prov["probes"][b] = {
+                "seeds": {
+                    "inputs": probe.inputs.seed,
+                    "sampling": probe.sampling.seed,
+                    "estimator": probe.estimator.seed,
+                },
+                "sampling": probe.sampling.model_dump(),
+                "estimator": probe.estimator.model_dump(),
+            }
+        return prov

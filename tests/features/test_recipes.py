@@ -1,0 +1,106 @@
+"""Every ready-made behavior probe validates, has small discrete alphabets, and separates a
+model that exhibits the behavior (bits) from one that does not (~0 bits)."""
+
+import math
+import random
+from collections import Counter
+
+import pytest
+
+from taxonomy.backends.base import Generation
+from taxonomy.features import check_feature, generate_inputs, observe, predict
+from taxonomy.features.recipes import RECIPES
+from taxonomy.schema import BehaviorProbe
+
+OTHER_WORDS = ["the", "yes", "no", "Zaditin", "fukak"]
+
+
+def plugin_mi(a, b):
+    """I(A;B) in bits from paired labels (plug-in)."""
+    n = len(a)
+    pab, pa, pb = Counter(zip(a, b, strict=True)), Counter(a), Counter(b)
+    return sum(c / n * math.log2(c * n / (pa[x] * pb[y])) for (x, y), c in pab.items())
+
+
+def wrong(e):
+    return " " + next(w for w in OTHER_WORDS if w != e.meta.get("target"))
+
+
+EXHIBIT = {
+    "in-context-copying": lambda e: " " + predict("induction_target", {}, e),
+    "generalized-copying": lambda e: " " + (e.meta["target"] or "fukak"),
+    "copying-novel-entities": lambda e: " " + e.meta["entity"] + " went home",
+    "tldr-format-following": lambda e: " " + e.meta["summary"] if e.meta["marked"] else " and so",
+    "hallucinated-entities": lambda e: (
+        " Mukkaka left." if e.meta["n_filler"] >= 2 else " " + e.meta["summary"]
+    ),
+    "repetition-loops": lambda e: (
+        " " + " ".join([e.meta["phrase"]] * 4) if e.meta["repeats"] >= 2 else " a b c d"
+    ),
+    "short-outputs-by-source-length": lambda e: (
+        "" if len(e.prompt.split()) >= 32 else " a b c d e f"
+    ),
+    "verbatim-memorization": lambda e: (
+        " " + e.meta["secret"] if e.meta["repeats"] >= 8 else wrong(e)
+    ),
+    "frequency-dependent-recall": lambda e: (
+        " " + e.meta["target"] if e.meta["repeats"] >= 8 else wrong(e)
+    ),
+    "majority-label-bias": lambda e: " " + e.meta["majority"],
+    "recency-bias": lambda e: " " + e.meta["last_label"],
+    "following-demo-mapping": lambda e: " " + e.meta["target"],
+    "demonstration-order-sensitivity": lambda e: (
+        " " + e.meta["target"] if e.meta["order"] == 0 else wrong(e)
+    ),
+    "lost-in-the-middle": lambda e: (
+        " " + e.meta["target"] if e.meta["position"] in (0, 7) else wrong(e)
+    ),
+    "character-noise-brittleness": lambda e: (
+        " " + e.meta["target"] if e.meta["noise_rate"] == 0 else wrong(e)
+    ),
+    "prompt-format-sensitivity": lambda e: (
+        " " + e.meta["target"] if e.meta["format"] == "original" else wrong(e)
+    ),
+    "distraction": lambda e: wrong(e) if e.meta["distractor"] else " " + e.meta["target"],
+    "successor": lambda e: " " + e.meta["target"],
+    "glitch-word-repetition": lambda e: (
+        " " + e.meta["target"] if e.meta["source"] == "nonce" else wrong(e)
+    ),
+    "indirect-object-identification": lambda e: " " + e.meta["target"],
+}
+
+
+def test_there_are_enough_recipes_and_each_has_an_exhibiting_model():
+    assert len(RECIPES) >= 18 and set(EXHIBIT) == set(RECIPES)
+
+
+@pytest.mark.parametrize("name", sorted(RECIPES))
+def test_recipe_validates_and_separates_behavior_from_none(name):
+    probe = BehaviorProbe.model_validate(RECIPES[name])
+    inputs = probe.inputs
+    assert check_feature("generator", inputs.generator, inputs.params) == []
+    for t in inputs.transforms:
+        assert check_feature("transform", t.name, t.params) == []
+    assert check_feature("predictor", probe.predictor.name, probe.predictor.params) == []
+    assert check_feature("observable", probe.observable.name, probe.observable.params) == []
+
+    n = max(inputs.n, 300) if inputs.generator != "canary_prefix" else inputs.n
+    transforms = [(t.name, t.params) for t in inputs.transforms]
+    examples = generate_inputs(inputs.generator, inputs.params, n, inputs.seed, transforms)
+    b = [predict(probe.predictor.name, probe.predictor.params, e) for e in examples]
+    rng = random.Random(0)
+
+    def labels(text_of):
+        out = []
+        for e in examples:
+            g = Generation(text_of(e), [], [], "length")
+            out.append(observe(probe.observable.name, probe.observable.params, e, g))
+        return out
+
+    a_yes = labels(EXHIBIT[name])
+    a_no = labels(lambda e: " " + " ".join(rng.choice(OTHER_WORDS) for _ in range(3)))
+    assert 2 <= len(set(b)) <= 64 and len(set(a_yes)) <= 64 and len(set(a_no)) <= 64
+    assert all(isinstance(x, str | int) for x in b + a_yes + a_no)
+    mi_yes, mi_no = plugin_mi(a_yes, b), plugin_mi(a_no, b)
+    assert mi_no < 0.25, (name, mi_no)
+    assert mi_yes > mi_no + 0.5, (name, mi_yes, mi_no)
