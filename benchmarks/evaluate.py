@@ -76,6 +76,7 @@ def run_one_at_a_time(path, prompts, args, tok):
     device = "cuda" if args.device == "auto" and torch.cuda.is_available() else args.device
     device = "cpu" if device == "auto" else device
     model = AutoModelForCausalLM.from_pretrained(path).to(device).eval()
+
     def go(subset):
         outs = []
         with torch.inference_mode():
@@ -114,20 +115,36 @@ def run_lm_eval(path, prompts, args, batch_size):
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", help="model directory (default: zoo:gpt2-tiny, else random)")
-    ap.add_argument("--config-size", choices=["tiny", "small", "100M"], default=None,
-                    help="build a random-weight GPT-2 of this size instead of the zoo model")
+    ap.add_argument(
+        "--config-size",
+        choices=["tiny", "small", "100M"],
+        default=None,
+        help="build a random-weight GPT-2 of this size instead of the zoo model",
+    )
     ap.add_argument("--device", default="cpu", help="cpu | cuda | auto")
     ap.add_argument("--n-prompts", type=int, default=256)
     ap.add_argument("--max-new-tokens", type=int, default=32)
     ap.add_argument("--batch-size", type=int, default=64, help="ours and lm-eval's matched run")
-    ap.add_argument("--one-at-a-time", type=int, default=None,
-                    help="time one-at-a-time generate on the first N prompts (default: all)")
+    ap.add_argument(
+        "--one-at-a-time",
+        type=int,
+        default=None,
+        help="time one-at-a-time generate on the first N prompts (default: all)",
+    )
     ap.add_argument("--skip-lm-eval-bs1", action="store_true")
+    ap.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="torch CPU threads for every method (1 is steadier on a busy machine)",
+    )
     args = ap.parse_args()
     args.one_at_a_time = args.one_at_a_time or args.n_prompts
 
     import torch
 
+    if args.threads:
+        torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     prompts = make_prompts(args.n_prompts)
     with tempfile.TemporaryDirectory() as tmp:
@@ -135,7 +152,7 @@ def main() -> None:
         gens, ours_s, n_params, tok = run_ours(path, prompts, args)
         n_tokens = sum(len(g.token_ids) for g in gens)
         ours_tps = n_tokens / ours_s
-        rows = [("ours (hf backend, batch %d, + logprobs)" % args.batch_size, ours_tps, None)]
+        rows = [(f"ours (hf backend, batch {args.batch_size}, + logprobs)", ours_tps, None)]
 
         outs, s = run_one_at_a_time(path, prompts, args, tok)
         k = args.one_at_a_time
@@ -149,9 +166,11 @@ def main() -> None:
             agree = sum(t == g.text for t, g in zip(texts, gens, strict=True)) / len(texts)
             rows.append((f"lm-eval HFLM.generate_until (batch {bs})", n_tokens / s, agree))
 
-    print(f"model: {desc}, {n_params / 1e6:.1f}M parameters, device {args.device}, "
-          f"{len(prompts)} prompts, {args.max_new_tokens} new tokens, greedy, "
-          f"torch threads {torch.get_num_threads()}")
+    print(
+        f"model: {desc}, {n_params / 1e6:.1f}M parameters, device {args.device}, "
+        f"{len(prompts)} prompts, {args.max_new_tokens} new tokens, greedy, "
+        f"torch threads {torch.get_num_threads()}"
+    )
     print(f"{'method':48s} {'tokens/s':>10s} {'ours/x':>8s} {'same output':>12s}")
     for name, tps, agree in rows:
         ratio = ours_tps / tps

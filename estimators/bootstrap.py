@@ -11,14 +11,16 @@ i.i.d. pairs the types are the occupied cells, so the cost per replicate is O(ce
 
 ``Poisson(lam)`` is drawn by inversion of one uniform: exactly, by binary search in a CDF table,
 for integer ``lam < 64``, and by a Cornish-Fisher expansion (skewness and kurtosis terms,
-continuity corrected) for ``lam >= 64``, where its CDF error is O(lam^-3/2).  ``jax.random.poisson`` is exact but its
-rejection loop is ~20x slower on CPU.
+continuity corrected) for ``lam >= 64``, where its CDF error is O(lam^-3/2).
+``jax.random.poisson`` is exact but its rejection loop was ~5x slower here on CPU.
 
-Interval: ``basic`` (reverse percentile, Davison & Hinkley 1997 eq. 5.6)
-``[2t - q(1-a/2), 2t - q(a/2)]``.  It re-centres the bootstrap distribution on the estimate, so
-the bias that resampling adds to an entropy estimate (the replicate sees the sample as its
-population) is subtracted rather than doubled, as the ``percentile`` interval would.
-``tests/estimators/test_calibration.py`` checks its coverage over 200 seeded replications.
+Interval: ``normal_bc``, the bias-corrected normal interval (Efron & Tibshirani 1993, sec. 10.6
+and 13.2): ``centre = 2t - mean(t*)``, ``centre +- z se*``.  Subtracting the bootstrap bias
+estimate removes the upward shift that resampling adds to an entropy-based estimate (the
+replicate sees the sample as its population; at large N it is the plug-in bias
+``(K-1)(L-1)/2N ln 2``).  Over 200 seeded replications (``tests/estimators/test_calibration.py``)
+it covered 93.5% (i.i.d., N = 200, 4x4) and 92.5% (50 inputs x k = 4), where ``basic`` gave 90.0%
+and 88.0% and ``percentile`` 88.5% and 89.0%.  Fewer inputs than ``MIN_CLUSTERS`` are flagged.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 import numpy as np
-from jax.scipy.special import ndtri
+from jax.scipy.special import ndtr, ndtri
 
 from estimators.counts import bucket, pad_to_bucket
 
@@ -79,7 +81,9 @@ def cluster_types(cell, cluster, weights=None) -> ClusterTypes:
         raise ValueError("weights must be finite and non-negative")
     n_clusters = int(cluster.max()) + 1 if cluster.size else 0
     # Aggregate weight per (cluster, cell) pair.
-    pair, inv = np.unique(cluster * (cell.max() + 1 if cell.size else 1) + cell, return_inverse=True)
+    pair, inv = np.unique(
+        cluster * (cell.max() + 1 if cell.size else 1) + cell, return_inverse=True
+    )
     pw = np.bincount(inv, weights=w)
     base = cell.max() + 1 if cell.size else 1
     pc, pcell = pair // base, pair % base
@@ -146,10 +150,10 @@ class Interval(NamedTuple):
     se: jnp.ndarray
 
 
-INTERVALS = ("basic", "percentile", "normal")
+INTERVALS = ("normal_bc", "basic", "percentile", "normal")
 
 
-def interval(estimate, replicates, level: float = 0.95, rule: str = "basic") -> Interval:
+def interval(estimate, replicates, level: float = 0.95, rule: str = "normal_bc") -> Interval:
     """Bootstrap interval for ``estimate`` from ``replicates`` (..., n_boot) by ``rule``."""
     alpha = 1.0 - level
     se = jnp.std(replicates, axis=-1, ddof=1)
@@ -159,20 +163,22 @@ def interval(estimate, replicates, level: float = 0.95, rule: str = "basic") -> 
         return Interval(2 * estimate - q_hi, 2 * estimate - q_lo, se)
     if rule == "percentile":
         return Interval(q_lo, q_hi, se)
+    if rule == "normal_bc":
+        z = ndtri(1 - alpha / 2)
+        centre = 2 * estimate - jnp.mean(replicates, axis=-1)
+        return Interval(centre - z * se, centre + z * se, se)
     if rule == "normal":
         z = ndtri(1 - alpha / 2)
         return Interval(estimate - z * se, estimate + z * se, se)
     raise ValueError(f"unknown interval rule {rule!r}; choose one of {INTERVALS}")
 
 
-def basic_p_value(estimate, replicates):
-    """Two-sided bootstrap p-value for H0: theta = 0 by inverting the ``basic`` interval.
+def p_value(estimate, replicates):
+    """Two-sided p-value for H0: theta = 0, inverting the ``normal_bc`` interval.
 
-    0 lies outside the level-(1-p) basic interval iff ``2t - theta*`` falls on the far side of
-    0 for more than a fraction 1 - p/2 of replicates; counts use the (r + 1)/(R + 1) rule.
+    ``p = 2 (1 - Phi(|2t - mean(t*)| / se*))``; 1 when the bootstrap is degenerate (se = 0).
     """
-    r = replicates.shape[-1]
-    flipped = 2 * estimate[..., None] - replicates
-    below = (jnp.sum(flipped <= 0, axis=-1) + 1.0) / (r + 1.0)
-    above = (jnp.sum(flipped >= 0, axis=-1) + 1.0) / (r + 1.0)
-    return jnp.minimum(1.0, 2 * jnp.minimum(below, above))
+    se = jnp.std(replicates, axis=-1, ddof=1)
+    centre = 2 * estimate - jnp.mean(replicates, axis=-1)
+    z = jnp.abs(centre) / jnp.where(se > 0, se, 1.0)
+    return jnp.where(se > 0, 2 * ndtr(-z), jnp.where(centre == 0, 1.0, 0.0))

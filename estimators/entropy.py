@@ -61,9 +61,7 @@ def entropy_jackknife(counts):
     s_i = s[..., None] - xlogy(counts, counts) + xlogy(cm1, cm1)
     h_i = jnp.log(nm1)[..., None] - s_i / nm1[..., None]
     h_full = jnp.log(jnp.where(n > 0, n, 1.0)) - s / jnp.where(n > 0, n, 1.0)
-    loo_mean = jnp.sum(jnp.where(counts > 0, counts * h_i, 0.0), axis=-1) / jnp.where(
-        n > 0, n, 1.0
-    )
+    loo_mean = jnp.sum(jnp.where(counts > 0, counts * h_i, 0.0), axis=-1) / jnp.where(n > 0, n, 1.0)
     h = n * h_full - (n - 1.0) * loo_mean
     return jnp.where(n > 1, h, jnp.where(n > 0, h_full, 0.0)) / LN2
 

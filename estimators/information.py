@@ -10,7 +10,7 @@ Default: ``chao_shen``.  On the 16x16 Dirichlet(1) joints of the test-suite at N
 (``tests/estimators/test_bias.py``, ``benchmarks/estimators.py``).  It is O(K) per table, so
 a 1,000-replicate bootstrap costs no more than the plug-in's; NSB is O(K x grid).  Its weakness
 is large N, where coverage is 1 and it reduces to the plug-in (bias ``(K-1)(L-1)/2N ln 2``);
-the default ``basic`` bootstrap interval (:mod:`estimators.bootstrap`) corrects that shift.
+the default ``normal_bc`` bootstrap interval (:mod:`estimators.bootstrap`) corrects that shift.
 """
 
 from __future__ import annotations
@@ -67,12 +67,12 @@ def information_terms(joint, method: str = DEFAULT_METHOD, n_a=None, n_b=None) -
     Never clipped: bias-corrected MI may be slightly negative when ``I`` is near 0.
     """
     joint = jnp.asarray(joint, jnp.float64)
-    k, l = joint.shape[-2:]
+    k, m = joint.shape[-2:]
     n_a = k if n_a is None else n_a
-    n_b = l if n_b is None else n_b
+    n_b = m if n_b is None else n_b
     h_a = entropy(joint.sum(-1), method, n_a)
     h_b = entropy(joint.sum(-2), method, n_b)
-    h_ab = entropy(joint.reshape(*joint.shape[:-2], k * l), method, n_a * n_b)
+    h_ab = entropy(joint.reshape(*joint.shape[:-2], k * m), method, n_a * n_b)
     mi = h_a + h_b - h_ab
     return InformationTerms(h_a, h_b, h_ab, h_a - mi, h_b - mi, mi)
 

@@ -29,7 +29,7 @@ _N_COARSE, _N_ZOOM, _N_FINAL = 40, 24, 80
 
 
 def _log_posterior(u, counts, n, k):
-    """Log of p(n | a) p(a) da/du at ``a = exp(u)``, up to a constant (u broadcast over last axis)."""
+    """Log of p(n | a) p(a) da/du at ``a = exp(u)``, up to a constant."""
     a = jnp.exp(u)
     occupied = counts > 0
     per_cell = jnp.where(occupied[None, :], gammaln(counts[None, :] + a[:, None]), 0.0)
@@ -46,7 +46,9 @@ def _posterior_mean_entropy(u, counts, n, k):
     m = jnp.sum(occupied)
     tot = n + k * a
     occ = jnp.where(
-        occupied[None, :], (counts[None, :] + a[:, None]) * digamma(counts[None, :] + a[:, None] + 1.0), 0.0
+        occupied[None, :],
+        (counts[None, :] + a[:, None]) * digamma(counts[None, :] + a[:, None] + 1.0),
+        0.0,
     )
     empty = (k - m) * a * digamma(a + 1.0)
     return digamma(tot + 1.0) - (jnp.sum(occ, axis=-1) + empty) / tot
@@ -73,7 +75,9 @@ def _nsb_single(counts, k):
     grid = u1 + sigma * jnp.linspace(-8.0, 8.0, _N_FINAL)
     lg = lp(grid)
     w = jnp.exp(lg - jnp.max(lg))
-    w = w * jnp.where((jnp.arange(_N_FINAL) == 0) | (jnp.arange(_N_FINAL) == _N_FINAL - 1), 0.5, 1.0)
+    w = w * jnp.where(
+        (jnp.arange(_N_FINAL) == 0) | (jnp.arange(_N_FINAL) == _N_FINAL - 1), 0.5, 1.0
+    )
     h_mean = jnp.sum(w * _posterior_mean_entropy(grid, counts, n, k)) / jnp.sum(w)
     return jnp.where(n > 0, jnp.maximum(h_mean, 0.0), 0.0) / LN2
 

@@ -4,8 +4,8 @@
 every sample into bits (DESIGN.md, "What each node's information score means"):
 
 * ``mi = I[A;B]`` by the named estimator (default ``chao_shen``, see
-  :mod:`estimators.information`), interval by the Poisson cluster bootstrap and the ``basic``
-  rule (:mod:`estimators.bootstrap`), which resamples *inputs*;
+  :mod:`estimators.information`), interval by the Poisson cluster bootstrap and the
+  bias-corrected normal rule (:mod:`estimators.bootstrap`), which resamples *inputs*;
 * ``ceiling = I[A;X] = H[A] - H[A|X]``, ``H[A|X]`` the sample-weighted mean over inputs of the
   same estimator applied to each input's k samples: no predictor of the input explains more;
 * ``explained_fraction = I[A;B] / I[A;X]`` and ``mdl = |C(B)| + alpha * H[A|B]``.
@@ -30,11 +30,11 @@ import numpy as np
 
 from estimators.bootstrap import (
     ClusterTypes,
-    basic_p_value,
     bootstrap_counts,
     cluster_types,
     interval,
     observed_counts,
+    p_value,
 )
 from estimators.counts import alphabet_size, bucket
 from estimators.information import DEFAULT_METHOD, METHODS, entropy, information_terms
@@ -112,8 +112,10 @@ def _replicate_terms(key, types: ClusterTypes, n_a, n_b, *, method, n_tables, k_
     a_of_cell = (types.entry_cell % (k_pad * l_pad)) // l_pad
     in_first = types.entry_cell < k_pad * l_pad
     g = types.type_count.shape[0]
-    rows = jnp.zeros((g, k_pad)).at[types.entry_type, a_of_cell].add(
-        jnp.where(in_first, types.entry_weight, 0.0)
+    rows = (
+        jnp.zeros((g, k_pad))
+        .at[types.entry_type, a_of_cell]
+        .add(jnp.where(in_first, types.entry_weight, 0.0))
     )
     h_rows = entropy(rows, method, n_a)
     mass = rows.sum(-1)
@@ -251,7 +253,7 @@ def paired_difference(
 
     ``cluster`` gives the input id of the samples of both sides; pass ``cluster2`` when side 2
     has its own sample list (e.g. a different k), with ids from the same input numbering.
-    ``p_value`` is two-sided for H0: delta = 0, by inverting the ``basic`` interval.
+    ``p_value`` is two-sided for H0: delta = 0, by inverting the ``normal_bc`` interval.
     """
     a1, b1, a2, b2 = (_as_labels(x, n) for x, n in ((a1, "a1"), (b1, "b1"), (a2, "a2"), (b2, "b2")))
     c1 = _as_labels(cluster, "cluster")
@@ -277,7 +279,7 @@ def paired_difference(
         ci_low=float(ci.low),
         ci_high=float(ci.high),
         se=se,
-        p_value=float(basic_p_value(delta, r_delta)),
+        p_value=float(p_value(delta, r_delta)),
         mi_1=float(mi[0]),
         mi_2=float(mi[1]),
         n_clusters=types.n_clusters,

@@ -10,7 +10,7 @@ To add a command, write the library function, then a ``@app.command()`` of a few
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -26,19 +26,19 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 Registry = Annotated[Path, typer.Option("--registry", "-r", help="The registry file.")]
 DEFAULT = Path("registry.yaml")
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
 
 
-class KindChoice(str, Enum):
+class KindChoice(StrEnum):
     benchmark = "benchmark"
     skill = "skill"
     behavior = "behavior"
@@ -164,8 +164,11 @@ def new(
         raise typer.BadParameter(str(error), param_hint="ID") from None
     except RegistryError as error:
         raise fail(error) from None
-    out.print(f"added {kind.value} '{node_id}' to {registry}; fill in its name, summary and "
-              "references, then run `registry validate`", markup=False)
+    out.print(
+        f"added {kind.value} '{node_id}' to {registry}; fill in its name, summary and "
+        "references, then run `registry validate`",
+        markup=False,
+    )
 
 
 @app.command()
@@ -186,6 +189,16 @@ def schema(
             raise typer.Exit(1)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+# Commands and sub-apps owned by other packages (their heavy imports stay inside commands).
+from taxonomy.evaluation.cli import register as register_evaluation  # noqa: E402
+from taxonomy.site.cli import app as site_app  # noqa: E402
+from taxonomy.zoo.cli import app as zoo_app  # noqa: E402
+
+register_evaluation(app)  # evaluate, results, compare, verify
+app.add_typer(zoo_app, name="zoo")
+app.add_typer(site_app, name="site")
 
 
 def main() -> None:  # pragma: no cover - `python -m taxonomy.cli`

@@ -116,40 +116,82 @@ def _describe(err: dict[str, Any], path: Path, data: Any) -> tuple[str, str, str
         allowed = list(getattr(model, "model_fields", {}))
         hint = did_you_mean(name, allowed)
         fix = f"{hint} " if hint else ""
-        return "unknown-field", f"unknown field '{name}'", fix + f"allowed: {', '.join(allowed)}", None
+        return (
+            "unknown-field",
+            f"unknown field '{name}'",
+            fix + f"allowed: {', '.join(allowed)}",
+            None,
+        )
     if kind == "missing":
         model = model_at(path[:-1], data)
         field = getattr(model, "model_fields", {}).get(name)
         about = f" ({field.description})" if field is not None and field.description else ""
-        return "missing-field", f"missing required field '{name}'", f"add '{name}: ...'{about}", None
+        return (
+            "missing-field",
+            f"missing required field '{name}'",
+            f"add '{name}: ...'{about}",
+            None,
+        )
     if kind == "union_tag_invalid":
         hint = did_you_mean(str(ctx.get("tag")), KINDS)
-        return ("unknown-kind", f"unknown kind {_show(ctx.get('tag'))}",
-                (f"{hint} " if hint else "") + f"use one of: {', '.join(reversed(KINDS))}", "kind")
+        return (
+            "unknown-kind",
+            f"unknown kind {_show(ctx.get('tag'))}",
+            (f"{hint} " if hint else "") + f"use one of: {', '.join(reversed(KINDS))}",
+            "kind",
+        )
     if kind == "union_tag_not_found":
-        return ("missing-field", "missing required field 'kind'",
-                f"add 'kind: ...', one of: {', '.join(reversed(KINDS))}", None)
+        return (
+            "missing-field",
+            "missing required field 'kind'",
+            f"add 'kind: ...', one of: {', '.join(reversed(KINDS))}",
+            None,
+        )
     if kind == "literal_error":
         options = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         hint = did_you_mean(str(given), options)
-        return ("bad-value", f"'{name}' is {_show(given)}, not one of: {', '.join(options)}",
-                hint or f"use one of: {', '.join(options)}", None)
+        return (
+            "bad-value",
+            f"'{name}' is {_show(given)}, not one of: {', '.join(options)}",
+            hint or f"use one of: {', '.join(options)}",
+            None,
+        )
     if kind == "string_type" and name in ("version", "since"):
-        return ("bad-version", f"'{name}' is the number {_show(given)}, not a version string",
-                f'quote it: {name}: "{given}" (unquoted, 0.10 would read as 0.1)', None)
+        return (
+            "bad-version",
+            f"'{name}' is the number {_show(given)}, not a version string",
+            f'quote it: {name}: "{given}" (unquoted, 0.10 would read as 0.1)',
+            None,
+        )
     if kind in _TYPE_WORDS:
-        return ("wrong-type", f"'{name}' should be {_TYPE_WORDS[kind]}, got {_show(given)}",
-                f"write {_TYPE_WORDS[kind]} here", None)
+        return (
+            "wrong-type",
+            f"'{name}' should be {_TYPE_WORDS[kind]}, got {_show(given)}",
+            f"write {_TYPE_WORDS[kind]} here",
+            None,
+        )
     if kind == "string_pattern_mismatch":
         if ctx.get("pattern") == ID_PATTERN:
             slug = re.sub(r"[^a-z0-9]+", "-", str(given).lower()).strip("-")
-            return ("bad-id", f"{_show(given)} is not a kebab-case id",
-                    f"use lowercase words joined by '-', e.g. '{slug or 'copying-heads'}'", None)
+            return (
+                "bad-id",
+                f"{_show(given)} is not a kebab-case id",
+                f"use lowercase words joined by '-', e.g. '{slug or 'copying-heads'}'",
+                None,
+            )
         if name in ("version", "since"):
-            return ("bad-version", f"'{name}' is {_show(given)}, not a version like '0.1'",
-                    "write the version in quotes, e.g. \"0.1\"", None)
-        return ("bad-name", f"'{name}' is {_show(given)}, not a registered-name shape",
-                "use lowercase letters, digits and '_', e.g. 'repeated_tokens'", None)
+            return (
+                "bad-version",
+                f"'{name}' is {_show(given)}, not a version like '0.1'",
+                'write the version in quotes, e.g. "0.1"',
+                None,
+            )
+        return (
+            "bad-name",
+            f"'{name}' is {_show(given)}, not a registered-name shape",
+            "use lowercase letters, digits and '_', e.g. 'repeated_tokens'",
+            None,
+        )
     if "fix" in ctx:  # our own rules (taxonomy.schema._rule)
         return kind, err["msg"], str(ctx["fix"]), ctx.get("field")
     message = err["msg"][0].lower() + err["msg"][1:]

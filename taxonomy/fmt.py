@@ -23,7 +23,17 @@ from pydantic import BaseModel
 from taxonomy.diagnose import unwrap
 from taxonomy.errors import RegistryError
 from taxonomy.schema import LEVEL, Registry
-from taxonomy.yamltree import Document, Map, Scalar, Seq, Slot, Tree, parse, resolve_plain, to_python
+from taxonomy.yamltree import (
+    Document,
+    Map,
+    Scalar,
+    Seq,
+    Slot,
+    Tree,
+    parse,
+    resolve_plain,
+    to_python,
+)
 
 WIDTH = 96
 _FOLDABLE = re.compile(r"\S+( \S+)*")
@@ -77,7 +87,9 @@ def _ordered(node: Map, schema: Any, free: bool) -> list[Slot]:
     if not _is_model(schema):
         return list(node.slots)
     names = list(schema.model_fields)
-    order = [n for n in ("id", "kind") if n in names] + [n for n in names if n not in ("id", "kind")]
+    order = [n for n in ("id", "kind") if n in names] + [
+        n for n in names if n not in ("id", "kind")
+    ]
     rank = {name: i for i, name in enumerate(order)}
     return sorted(node.slots, key=lambda s: rank.get(s.key, len(rank)))
 
@@ -92,7 +104,9 @@ def _comment(eol: str | None) -> str:
     return f"  {eol}" if eol else ""
 
 
-def _emit_map(node: Map, schema: Any, indent: str, top: bool = False, free: bool = False) -> list[str]:
+def _emit_map(
+    node: Map, schema: Any, indent: str, top: bool = False, free: bool = False
+) -> list[str]:
     lines: list[str] = []
     is_free = free or get_origin(schema) is dict
     for n, slot in enumerate(_ordered(node, schema, free)):
@@ -107,16 +121,19 @@ def _emit_map(node: Map, schema: Any, indent: str, top: bool = False, free: bool
             lines.append(f"{indent}{key}: {first}{_comment(slot.eol)}")
             lines += rest
         elif not value.slots:
-            lines.append(f"{indent}{key}: {'{}' if isinstance(value, Map) else '[]'}"
-                         f"{_comment(slot.eol)}")
+            lines.append(
+                f"{indent}{key}: {'{}' if isinstance(value, Map) else '[]'}{_comment(slot.eol)}"
+            )
         else:
             lines.append(f"{indent}{key}:{_comment(slot.eol)}")
             if isinstance(value, Map):
-                lines += _emit_map(value, child, indent + "  ", free=is_free or
-                                   get_origin(child) is dict)
+                lines += _emit_map(
+                    value, child, indent + "  ", free=is_free or get_origin(child) is dict
+                )
             else:
-                lines += _emit_seq(value, child, indent + "  ", blank=top and slot.key == "nodes",
-                                   free=is_free)
+                lines += _emit_seq(
+                    value, child, indent + "  ", blank=top and slot.key == "nodes", free=is_free
+                )
     return lines
 
 
@@ -143,7 +160,9 @@ def _emit_seq(node: Seq, schema: Any, indent: str, blank: bool, free: bool = Fal
             lines.append(f"{indent}- {first}{_comment(slot.eol)}")
             lines += rest
         elif not value.slots:
-            lines.append(f"{indent}- {'{}' if isinstance(value, Map) else '[]'}{_comment(slot.eol)}")
+            lines.append(
+                f"{indent}- {'{}' if isinstance(value, Map) else '[]'}{_comment(slot.eol)}"
+            )
         elif isinstance(value, Seq):
             lines.append(f"{indent}-{_comment(slot.eol)}")
             lines += _emit_seq(value, None, indent + "  ", blank=False, free=free)
@@ -186,8 +205,13 @@ def _double_quoted(text: str) -> str:
             out.append(char)
         else:
             code = ord(char)
-            out.append(f"\\x{code:02x}" if code < 0x100 else
-                       f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+            out.append(
+                f"\\x{code:02x}"
+                if code < 0x100
+                else f"\\u{code:04x}"
+                if code < 0x10000
+                else f"\\U{code:08x}"
+            )
     return "".join(out) + '"'
 
 

@@ -9,13 +9,15 @@ own kind), replacements and probed behaviors exist, and a node with no edge at a
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from taxonomy.errors import Issue, did_you_mean
 from taxonomy.schema import KINDS, LEVEL
+
+if TYPE_CHECKING:  # networkx is imported only when a DiGraph is built (validate stays fast)
+    import networkx as nx
 
 Locate = Callable[..., tuple[int | None, int | None]]
 """``locate(node, *path)`` -> (line, column) of a node's field, e.g. ``("parents", 1)``."""
@@ -29,17 +31,13 @@ def build_graph(nodes: Iterable[Any]) -> nx.DiGraph:
     Parents that do not exist are skipped (``check_graph`` reports them); the first node of a
     duplicated id wins.
     """
+    import networkx as nx
+
     g = nx.DiGraph()
-    nodes = list(nodes)
-    for node in nodes:
-        if node.id not in g:
-            g.add_node(node.id, node=node)
-    for node in nodes:
-        if g.nodes[node.id]["node"] is not node:
-            continue
-        for parent in node.parents:
-            if parent in g:
-                g.add_edge(node.id, parent)
+    for node_id, node in _first(nodes).items():
+        g.add_node(node_id, node=node)
+    for node_id, parent_ids in _edges(g.nodes).items():
+        g.add_edges_from((node_id, parent) for parent in parent_ids)
     return g
 
 
@@ -54,11 +52,15 @@ def parents(g: nx.DiGraph, node_id: str) -> list[str]:
 
 def ancestors(g: nx.DiGraph, node_id: str) -> set[str]:
     """Every node above ``node_id`` (its parents, their parents, ...)."""
+    import networkx as nx
+
     return nx.descendants(g, node_id)
 
 
 def descendants(g: nx.DiGraph, node_id: str) -> set[str]:
     """Every node below ``node_id`` (its children, their children, ...)."""
+    import networkx as nx
+
     return nx.ancestors(g, node_id)
 
 
@@ -67,93 +69,208 @@ def level_order(g: nx.DiGraph) -> list[str]:
     return sorted(g.nodes, key=lambda n: (-LEVEL[g.nodes[n]["node"].kind], n))
 
 
+def _first(nodes: Iterable[Any]) -> dict[str, Any]:
+    """id -> node, the first node of each id, in order."""
+    first: dict[str, Any] = {}
+    for node in nodes:
+        first.setdefault(node.id, node)
+    return first
+
+
+def _edges(by_id: Any) -> dict[str, list[str]]:
+    """id -> its existing parents (``by_id``: a mapping of id -> node or -> {"node": node})."""
+    node_of = {k: (v["node"] if isinstance(v, dict) else v) for k, v in dict(by_id).items()}
+    return {k: [p for p in dict.fromkeys(n.parents) if p in node_of] for k, n in node_of.items()}
+
+
 def _no_position(*_: Any) -> tuple[None, None]:
     return (None, None)
 
 
 def check_graph(
     nodes: Sequence[Any],
-    g: nx.DiGraph | None = None,
+    g: Any = None,
     locate: Locate = _no_position,
     file: str = "registry.yaml",
 ) -> list[Issue]:
-    """Every structural error (and orphan warning) of ``nodes``, in file order."""
-    g = build_graph(nodes) if g is None else g
-    issues: list[Issue] = []
+    """Every structural error (and orphan warning) of ``nodes``, in file order.
 
-    seen: dict[str, Any] = {}
+    Plain dictionaries, no networkx: this runs on every ``registry validate``. ``g`` is
+    accepted for compatibility and ignored.
+    """
+    by_id = _first(nodes)
+    up = _edges(by_id)
+    has_children = {p for ps in up.values() for p in ps}
+    issues: list[Issue] = []
+    seen: set[int] = set()
     for node in nodes:
 
         def report(path: tuple, code: str, message: str, fix: str, severity="error", node=node):
             issues.append(Issue(file, *locate(node, *path), node.id, code, message, fix, severity))
 
-        if node.id in seen:
-            line = locate(seen[node.id], "id")[0]
+        if by_id[node.id] is not node:
+            line = locate(by_id[node.id], "id")[0]
             where = f" (first defined at line {line})" if line else ""
-            report(("id",), "duplicate-id", f"id '{node.id}' is used twice{where}",
-                   "rename one of the two nodes, or merge them")
+            report(
+                ("id",),
+                "duplicate-id",
+                f"id '{node.id}' is used twice{where}",
+                "rename one of the two nodes, or merge them",
+            )
             continue
-        seen[node.id] = node
         for index, parent in enumerate(node.parents):
-            if parent not in g:
-                hint = did_you_mean(parent, g.nodes)
-                report(("parents", index), "dangling-parent",
-                       f"parent '{parent}' is not a node in the registry",
-                       hint or "add that node, or remove it from parents")
-            elif LEVEL[g.nodes[parent]["node"].kind] < LEVEL[node.kind]:
-                above = g.nodes[parent]["node"].kind
-                report(("parents", index), "level-order",
-                       f"parent '{parent}' is a {above}, below this {node.kind}: edges go upward "
-                       f"({_ORDER})",
-                       f"list '{node.id}' under the parents of '{parent}' instead, "
-                       "or choose a parent of a higher level")
-            elif g.nodes[parent]["node"].status == "deprecated":
-                replacement = g.nodes[parent]["node"].replaced_by
-                report(("parents", index), "deprecated-parent",
-                       f"parent '{parent}' is deprecated",
-                       f"use its replacement '{replacement}'", "warning")
-        if node.replaced_by is not None and (node.replaced_by not in g or
-                                             node.replaced_by == node.id):
-            hint = did_you_mean(node.replaced_by, set(g.nodes) - {node.id})
-            report(("replaced_by",), "dangling-replacement",
-                   f"replaced_by '{node.replaced_by}' is not another node in the registry",
-                   hint or "name the id of the node that supersedes this one")
+            if parent not in by_id:
+                hint = did_you_mean(parent, by_id)
+                report(
+                    ("parents", index),
+                    "dangling-parent",
+                    f"parent '{parent}' is not a node in the registry",
+                    hint or "add that node, or remove it from parents",
+                )
+            elif LEVEL[by_id[parent].kind] < LEVEL[node.kind]:
+                report(
+                    ("parents", index),
+                    "level-order",
+                    f"parent '{parent}' is a {by_id[parent].kind}, below this {node.kind}: "
+                    f"edges go upward ({_ORDER})",
+                    f"list '{node.id}' under the parents of '{parent}' instead, "
+                    "or choose a parent of a higher level",
+                )
+            elif by_id[parent].status == "deprecated":
+                report(
+                    ("parents", index),
+                    "deprecated-parent",
+                    f"parent '{parent}' is deprecated",
+                    f"use its replacement '{by_id[parent].replaced_by}'",
+                    "warning",
+                )
+        if node.replaced_by is not None and (
+            node.replaced_by not in by_id or node.replaced_by == node.id
+        ):
+            hint = did_you_mean(node.replaced_by, set(by_id) - {node.id})
+            report(
+                ("replaced_by",),
+                "dangling-replacement",
+                f"replaced_by '{node.replaced_by}' is not another node in the registry",
+                hint or "name the id of the node that supersedes this one",
+            )
         probe = getattr(node, "probe", None)
         target = getattr(probe, "behavior", None)
-        if target is not None and (target not in g or g.nodes[target]["node"].kind != "behavior"):
-            behaviors = [n for n in g.nodes if g.nodes[n]["node"].kind == "behavior"]
+        if target is not None and (target not in by_id or by_id[target].kind != "behavior"):
+            behaviors = sorted(i for i, n in by_id.items() if n.kind == "behavior")
             hint = did_you_mean(target, behaviors)
-            report(("probe", "behavior"), "unknown-behavior",
-                   f"probe.behavior '{target}' is not a behavior node",
-                   hint or f"use one of: {', '.join(sorted(behaviors)) or '(no behaviors yet)'}")
-        if node.kind == "element" and probe is not None and not any(
-            getattr(g.nodes[p]["node"], "probe", None) is not None
-            for p in g.successors(node.id)
-            if g.nodes[p]["node"].kind == "structure"
+            report(
+                ("probe", "behavior"),
+                "unknown-behavior",
+                f"probe.behavior '{target}' is not a behavior node",
+                hint or f"use one of: {', '.join(behaviors) or '(no behaviors yet)'}",
+            )
+        if (
+            node.kind == "element"
+            and probe is not None
+            and not any(
+                by_id[p].kind == "structure" and getattr(by_id[p], "probe", None) is not None
+                for p in up[node.id]
+            )
         ):
-            report(("probe",), "element-without-structure",
-                   "an element probe ablates units of its parent structure's behavior, "
-                   "but no parent structure has a probe",
-                   "add a parent structure that has a probe, or remove this probe")
-        if g.degree(node.id) == 0:
-            report(("id",), "orphan", "the node has no parents and no children",
-                   "add parents (the nodes it belongs to) so it joins the hierarchy", "warning")
-    issues.extend(_cycles(g, locate, file))
+            report(
+                ("probe",),
+                "element-without-structure",
+                "an element probe ablates units of its parent structure's behavior, "
+                "but no parent structure has a probe",
+                "add a parent structure that has a probe, or remove this probe",
+            )
+        if not up[node.id] and node.id not in has_children and id(node) not in seen:
+            report(
+                ("id",),
+                "orphan",
+                "the node has no parents and no children",
+                "add parents (the nodes it belongs to) so it joins the hierarchy",
+                "warning",
+            )
+        seen.add(id(node))
+    issues.extend(_cycles(by_id, up, locate, file))
     return issues
 
 
-def _cycles(g: nx.DiGraph, locate: Locate, file: str) -> list[Issue]:
+def _components(up: dict[str, list[str]]) -> list[list[str]]:
+    """Strongly connected components (Tarjan's algorithm, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    out: list[list[str]] = []
+    for root in up:
+        if root in index:
+            continue
+        work = [(root, iter(up[root]))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            v, successors = work[-1]
+            for w in successors:
+                if w not in index:
+                    index[w] = low[w] = len(index)
+                    stack.append(w)
+                    on_stack.add(w)
+                    work.append((w, iter(up[w])))
+                    break
+                if w in on_stack:
+                    low[v] = min(low[v], index[w])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[v])
+                if low[v] == index[v]:
+                    component = []
+                    while True:
+                        w = stack.pop()
+                        on_stack.discard(w)
+                        component.append(w)
+                        if w == v:
+                            break
+                    out.append(component)
+    return out
+
+
+def _shortest_cycle(up: dict[str, list[str]], start: str, within: set[str]) -> list[str]:
+    """A shortest cycle through ``start`` (breadth-first back to it, inside its component)."""
+    previous: dict[str, str] = {}
+    queue = deque([start])
+    while queue:
+        v = queue.popleft()
+        for w in up[v]:
+            if w == start:
+                path = [v]
+                while path[-1] != start:
+                    path.append(previous[path[-1]])
+                return path[::-1]
+            if w in within and w not in previous:
+                previous[w] = v
+                queue.append(w)
+    return [start]
+
+
+def _cycles(by_id: dict[str, Any], up: dict[str, list[str]], locate: Locate, file: str):
     """One issue per cycle-carrying strongly connected component, printing one cycle in it."""
     issues = []
-    for component in nx.strongly_connected_components(g):
+    for component in _components(up):
         start = min(component)
-        if len(component) == 1 and not g.has_edge(start, start):
+        if len(component) == 1 and start not in up[start]:
             continue
-        cycle = [edge[0] for edge in nx.find_cycle(g.subgraph(component), source=start)]
+        cycle = _shortest_cycle(up, start, set(component))
         path = " -> ".join([*cycle, cycle[0]])
-        index = g.nodes[start]["node"].parents.index(cycle[1 % len(cycle)])
-        issues.append(Issue(file, *locate(g.nodes[start]["node"], "parents", index), start, "cycle",
-                            f"the parents form a cycle: {path}",
-                            f"remove one of these edges, e.g. '{cycle[1 % len(cycle)]}' from "
-                            f"the parents of '{cycle[0]}'"))
-    return issues
+        nxt = cycle[1 % len(cycle)]
+        index = by_id[start].parents.index(nxt)
+        issues.append(
+            Issue(
+                file,
+                *locate(by_id[start], "parents", index),
+                start,
+                "cycle",
+                f"the parents form a cycle: {path}",
+                f"remove one of these edges, e.g. '{nxt}' from the parents of '{start}'",
+            )
+        )
+    return sorted(issues, key=lambda i: (i.line or 0, i.node or ""))

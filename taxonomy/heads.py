@@ -40,13 +40,17 @@ class _Layer:
 
 def _layers(model) -> list[_Layer]:
     """The attention layers of `model` in depth order (empty for attention-free models)."""
-    n_heads = getattr(model.config, "num_attention_heads", None) or getattr(model.config, "n_head", 0)
+    n_heads = getattr(model.config, "num_attention_heads", None) or getattr(
+        model.config, "n_head", 0
+    )
     found = []
     for name, module in model.named_modules():
         for suffix, proj in _ATTENTION_LAYOUTS:
             if name.split(".")[-1] == suffix and hasattr(module, proj):
                 out = getattr(module, proj)
-                width = getattr(out, "in_features", None) or out.weight.shape[0]  # Conv1D: [in, out]
+                width = (
+                    getattr(out, "in_features", None) or out.weight.shape[0]
+                )  # Conv1D: [in, out]
                 if n_heads and width % n_heads == 0:
                     found.append(_Layer(module, out, n_heads, width // n_heads))
     return found
@@ -85,7 +89,11 @@ def _attentions(model, input_ids) -> np.ndarray:
     import torch
 
     with _eager(model), torch.no_grad():
-        out = model(input_ids=input_ids, output_attentions=True)
+        out = model(
+            input_ids=input_ids,
+            attention_mask=torch.ones_like(input_ids),
+            output_attentions=True,
+        )
     return np.stack([a.float().numpy() for a in out.attentions])
 
 
@@ -165,9 +173,13 @@ def ablate_heads(model, heads: Sequence[tuple[int, int]], method: str = "zero", 
         raise ValueError(f"method must be 'zero' or 'mean', got {method!r}")
     if method == "mean" and reference is None:
         raise ValueError("method='mean' needs reference=<input ids> to average the heads over")
-    bad = [(li, h) for li, h in heads if not (0 <= li < len(layers) and 0 <= h < layers[li].n_heads)]
+    bad = [
+        (li, h) for li, h in heads if not (0 <= li < len(layers) and 0 <= h < layers[li].n_heads)
+    ]
     if bad:
-        raise ValueError(f"no such heads {bad}: model has {len(layers)} layers x {layers[0].n_heads} heads")
+        raise ValueError(
+            f"no such heads {bad}: model has {len(layers)} layers x {layers[0].n_heads} heads"
+        )
     by_layer: dict[int, list[int]] = {}
     for li, h in heads:
         by_layer.setdefault(li, []).append(h)
@@ -176,7 +188,9 @@ def ablate_heads(model, heads: Sequence[tuple[int, int]], method: str = "zero", 
         captured: dict[int, torch.Tensor] = {}
         grab = [
             layers[li].out_proj.register_forward_pre_hook(
-                lambda _m, args, li=li: captured.__setitem__(li, args[0].detach().flatten(0, -2).mean(0))
+                lambda _m, args, li=li: captured.__setitem__(
+                    li, args[0].detach().flatten(0, -2).mean(0)
+                )
             )
             for li in by_layer
         ]
@@ -194,7 +208,9 @@ def ablate_heads(model, heads: Sequence[tuple[int, int]], method: str = "zero", 
         def pre(_module, args):
             x = args[0].clone()
             for h in by_layer[li]:
-                x[..., h * d : (h + 1) * d] = 0.0 if method == "zero" else means[li][h * d : (h + 1) * d]
+                x[..., h * d : (h + 1) * d] = (
+                    0.0 if method == "zero" else means[li][h * d : (h + 1) * d]
+                )
             return (x, *args[1:])
 
         return pre

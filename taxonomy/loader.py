@@ -17,10 +17,10 @@ import hashlib
 import importlib.util
 import json
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 from pydantic import TypeAdapter, ValidationError
 
 from taxonomy.diagnose import issues_from_validation
@@ -28,6 +28,9 @@ from taxonomy.errors import Issue, RegistryError, did_you_mean, sort_issues
 from taxonomy.graph import build_graph, check_graph
 from taxonomy.schema import Node, Registry
 from taxonomy.yamltree import MAX_BYTES, parse, too_large
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 _NODE = TypeAdapter(Node)
 
@@ -51,8 +54,12 @@ class LoadedRegistry:
     positions: dict[str, tuple[int, int]]
     warnings: list[Issue]
     hash: str
-    graph: nx.DiGraph
     field_positions: dict[tuple, tuple[int, int]] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def graph(self) -> nx.DiGraph:
+        """The taxonomy as a networkx DiGraph (edge child -> parent), built on first use."""
+        return build_graph(self.nodes.values())
 
     def node_hash(self, node_id: str) -> str:
         """sha256 of the node's canonical JSON (defaults included: the effective probe)."""
@@ -95,11 +102,29 @@ def _load(path: str | Path) -> tuple[LoadedRegistry | None, list[Issue]]:
             return None, [too_large(file, size)]
         raw = path.read_bytes()
     except FileNotFoundError:
-        return None, [Issue(file, None, None, None, "file-not-found", "no such file",
-                            "run in the repository root, or pass the path: registry validate PATH")]
+        return None, [
+            Issue(
+                file,
+                None,
+                None,
+                None,
+                "file-not-found",
+                "no such file",
+                "run in the repository root, or pass the path: registry validate PATH",
+            )
+        ]
     except OSError as err:
-        return None, [Issue(file, None, None, None, "file-unreadable", str(err.strerror or err),
-                            "check the path and its permissions")]
+        return None, [
+            Issue(
+                file,
+                None,
+                None,
+                None,
+                "file-unreadable",
+                str(err.strerror or err),
+                "check the path and its permissions",
+            )
+        ]
     return _load_text(raw, path)
 
 
@@ -110,9 +135,17 @@ def _load_text(raw: str | bytes, path: Path) -> tuple[LoadedRegistry | None, lis
     if any(i.severity == "error" for i in issues) and data is None:
         return None, issues
     if not isinstance(data, dict):
-        issues.append(Issue(file, 1, 1, None, "wrong-type", "the registry must be a mapping "
-                            "with 'version' and 'nodes'",
-                            "start the file with 'version: \"0.1\"' and 'nodes:'"))
+        issues.append(
+            Issue(
+                file,
+                1,
+                1,
+                None,
+                "wrong-type",
+                "the registry must be a mapping with 'version' and 'nodes'",
+                "start the file with 'version: \"0.1\"' and 'nodes:'",
+            )
+        )
         return None, issues
     values, keys = document.positions()
     issues = _attribute(issues, data, values)
@@ -134,8 +167,7 @@ def _load_text(raw: str | bytes, path: Path) -> tuple[LoadedRegistry | None, lis
                 pass
     locate = _locator(values, nodes, indices)
     version = data.get("version")
-    graph = build_graph(nodes)
-    issues += check_graph(nodes, graph, locate, file)
+    issues += check_graph(nodes, None, locate, file)
     issues += _check_versions(nodes, version, locate, file)
     issues += _check_features(nodes, locate, file)
     if any(i.severity == "error" for i in issues) or registry is None:
@@ -147,7 +179,6 @@ def _load_text(raw: str | bytes, path: Path) -> tuple[LoadedRegistry | None, lis
         positions={n.id: values[("nodes", i)] for n, i in zip(nodes, indices, strict=True)},
         warnings=[i for i in issues if i.severity == "warning"],
         hash=registry_hash(registry),
-        graph=graph,
         field_positions=values,
     )
     return loaded, issues
@@ -156,8 +187,11 @@ def _load_text(raw: str | bytes, path: Path) -> tuple[LoadedRegistry | None, lis
 def _attribute(issues: list[Issue], data: dict, values: dict) -> list[Issue]:
     """Name the node that a YAML-level issue (tag, alias, duplicate key) falls inside."""
     nodes = data.get("nodes") if isinstance(data.get("nodes"), list) else []
-    starts = [(values[("nodes", i)][0], node.get("id")) for i, node in enumerate(nodes)
-              if isinstance(node, dict) and ("nodes", i) in values]
+    starts = [
+        (values[("nodes", i)][0], node.get("id"))
+        for i, node in enumerate(nodes)
+        if isinstance(node, dict) and ("nodes", i) in values
+    ]
     out = []
     for issue in issues:
         if issue.node is None and issue.line is not None:
@@ -208,9 +242,14 @@ def _check_versions(nodes: list[Any], version: Any, locate, file: str) -> list[I
     except ValueError:
         return []
     return [
-        Issue(file, *locate(n, "since"), n.id, "since-future",
-              f"since '{n.since}' is later than the registry version '{version}'",
-              f"set since: \"{version}\" (or bump the registry version)")
+        Issue(
+            file,
+            *locate(n, "since"),
+            n.id,
+            "since-future",
+            f"since '{n.since}' is later than the registry version '{version}'",
+            f'set since: "{version}" (or bump the registry version)',
+        )
         for n in nodes
         if _version(n.since) > current
     ]
@@ -226,8 +265,12 @@ def _feature_uses(node: Any) -> list[tuple[str, str, dict, tuple]]:
         uses.append(("generator", inputs.generator, inputs.params, ("probe", "inputs")))
         for i, t in enumerate(inputs.transforms):
             uses.append(("transform", t.name, t.params, ("probe", "inputs", "transforms", i)))
-    for attr, category in (("predictor", "predictor"), ("observable", "observable"),
-                           ("success", "observable"), ("detector", "detector")):
+    for attr, category in (
+        ("predictor", "predictor"),
+        ("observable", "observable"),
+        ("success", "observable"),
+        ("detector", "detector"),
+    ):
         ref = getattr(probe, attr, None)
         if ref is not None:
             uses.append((category, ref.name, ref.params, ("probe", attr)))
@@ -253,10 +296,26 @@ def _check_features(nodes: list[Any], locate, file: str) -> list[Issue]:
             if name not in names:  # one message; its suggestion goes to the fix
                 hint = did_you_mean(name, names)
                 where = (*path, "generator" if category == "generator" else "name")
-                issues.append(Issue(file, *locate(node, *where), node.id, "unknown-feature",
-                                    f"unknown {category} '{name}'",
-                                    hint or f"use a registered {category}: {', '.join(names)}"))
+                issues.append(
+                    Issue(
+                        file,
+                        *locate(node, *where),
+                        node.id,
+                        "unknown-feature",
+                        f"unknown {category} '{name}'",
+                        hint or f"use a registered {category}: {', '.join(names)}",
+                    )
+                )
                 continue
-            issues.extend(Issue(file, *locate(node, *path, "params"), node.id, "bad-params", m,
-                                f"fix the params of {category} '{name}'") for m in messages)
+            issues.extend(
+                Issue(
+                    file,
+                    *locate(node, *path, "params"),
+                    node.id,
+                    "bad-params",
+                    m,
+                    f"fix the params of {category} '{name}'",
+                )
+                for m in messages
+            )
     return issues

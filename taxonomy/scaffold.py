@@ -22,9 +22,7 @@ _PROBE_HINT = {
 }
 
 
-def new_node(
-    kind: str, node_id: str, *, version: str = "0.1", parents: Sequence[str] = ()
-) -> str:
+def new_node(kind: str, node_id: str, *, version: str = "0.1", parents: Sequence[str] = ()) -> str:
     """YAML for a new ``kind`` node (an item of ``nodes:``): status hypothesis, since
     ``version``. Raises ValueError for an unknown kind or a malformed id."""
     if kind not in KINDS:
@@ -48,9 +46,7 @@ def new_node(
     )
 
 
-def append_node(
-    path: str | Path, kind: str, node_id: str, parents: Sequence[str] = ()
-) -> str:
+def append_node(path: str | Path, kind: str, node_id: str, parents: Sequence[str] = ()) -> str:
     """Add a new hypothesis node to the registry file at its canonical place; returns its YAML.
 
     The registry must be valid before and is validated after (``RegistryError`` otherwise,
@@ -60,8 +56,19 @@ def append_node(
     loaded = load_registry(path)
     if node_id in loaded.nodes:
         line, column = loaded.positions[node_id]
-        raise RegistryError([Issue(str(path), line, column, node_id, "duplicate-id",
-                                   f"id '{node_id}' already exists", "choose another id")])
+        raise RegistryError(
+            [
+                Issue(
+                    str(path),
+                    line,
+                    column,
+                    node_id,
+                    "duplicate-id",
+                    f"id '{node_id}' already exists",
+                    "choose another id",
+                )
+            ]
+        )
     snippet = new_node(kind, node_id, version=loaded.registry.version, parents=parents)
     text = path.read_text(encoding="utf-8")
     document, _ = parse(text, str(path))

@@ -82,7 +82,9 @@ class FeatureRef(Strict):
 class Inputs(Strict):
     """The input distribution D_x: a generator with params and a seed, then transforms."""
 
-    generator: FeatureName = Field(description="Registered input generator, e.g. 'repeated_tokens'.")
+    generator: FeatureName = Field(
+        description="Registered input generator, e.g. 'repeated_tokens'."
+    )
     params: dict[str, Any] = Field(default_factory=dict)
     n: int = Field(200, ge=1, le=1_000_000, description="Number of inputs drawn.")
     seed: int = Field(0, ge=0, description="Seed of the generator and the transforms.")

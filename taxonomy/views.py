@@ -17,9 +17,19 @@ _MARK = {"hypothesis": " ?", "deprecated": " (deprecated)"}
 def _require(loaded: LoadedRegistry, node_id: str) -> Any:
     if node_id not in loaded.nodes:
         hint = did_you_mean(node_id, loaded.nodes)
-        raise RegistryError([Issue(str(loaded.path), None, None, node_id, "unknown-id",
-                                   f"no node has id '{node_id}'",
-                                   hint or "list the ids with: registry tree")])
+        raise RegistryError(
+            [
+                Issue(
+                    str(loaded.path),
+                    None,
+                    None,
+                    node_id,
+                    "unknown-id",
+                    f"no node has id '{node_id}'",
+                    hint or "list the ids with: registry tree",
+                )
+            ]
+        )
     return loaded.nodes[node_id]
 
 
@@ -67,7 +77,9 @@ def show_text(loaded: LoadedRegistry, node_id: str) -> str:
         out.append("probe:      none (a hypothesis: an open question, not scored)")
     else:
         out += ["probe:", *_lines(probe.model_dump(mode="json", exclude_defaults=True), "  ")]
-    out.append(f"defined at: {loaded.path}:{line}:{column}  (node hash {loaded.node_hash(node_id)[:12]})")
+    out.append(
+        f"defined at: {loaded.path}:{line}:{column}  (node hash {loaded.node_hash(node_id)[:12]})"
+    )
     return "\n".join(out)
 
 
@@ -81,8 +93,12 @@ def tree_text(loaded: LoadedRegistry, kind: str | None = None, root: str | None 
     elif kind is not None:
         if kind not in KINDS:
             raise ValueError(f"unknown kind '{kind}'; use one of {', '.join(KINDS)}")
-        roots = [n for n in level_order(g) if loaded.nodes[n].kind == kind
-                 and not any(loaded.nodes[p].kind == kind for p in parents(g, n))]
+        roots = [
+            n
+            for n in level_order(g)
+            if loaded.nodes[n].kind == kind
+            and not any(loaded.nodes[p].kind == kind for p in parents(g, n))
+        ]
     else:
         roots = [n for n in level_order(g) if not parents(g, n)]
     out: list[str] = []

@@ -143,7 +143,9 @@ class _Builder:
         self.slots: list[Slot] = []  # every slot, in document order
 
     def issue(self, mark: Any, code: str, message: str, fix: str) -> None:
-        self.issues.append(Issue(self.file, mark.line + 1, mark.column + 1, None, code, message, fix))
+        self.issues.append(
+            Issue(self.file, mark.line + 1, mark.column + 1, None, code, message, fix)
+        )
 
     def check_event(self, event: Any) -> None:
         tag = getattr(event, "tag", None)
@@ -189,15 +191,20 @@ class _Builder:
                     start = event.start_mark
                     if event.style in ("|", ">"):  # comments may follow the header line
                         start = _Mark(start.line + 1, 0)
-                    self.spans.append((start.line, start.column, event.end_mark.line,
-                                       event.end_mark.column))
+                    self.spans.append(
+                        (start.line, start.column, event.end_mark.line, event.end_mark.column)
+                    )
                 elif isinstance(event, ev.MappingStartEvent):
                     node = Map([], mark.line + 1, mark.column + 1)
                 else:
                     node = Seq([], mark.line + 1, mark.column + 1)
                 if len(stack) >= MAX_DEPTH:
-                    self.issue(mark, "too-deep", f"nesting deeper than {MAX_DEPTH} levels",
-                               "flatten the structure")
+                    self.issue(
+                        mark,
+                        "too-deep",
+                        f"nesting deeper than {MAX_DEPTH} levels",
+                        "flatten the structure",
+                    )
                     return None
                 if stack and documents == 1:
                     self.attach(stack[-1], node, mark)
@@ -224,12 +231,20 @@ class _Builder:
         if not pending:  # this node is a key
             key: Any = node.value if isinstance(node, Scalar) else None
             if not isinstance(key, str):
-                self.issue(mark, "bad-key", "mapping keys must be plain strings",
-                           "write the key as a word, e.g. 'name:'")
+                self.issue(
+                    mark,
+                    "bad-key",
+                    "mapping keys must be plain strings",
+                    "write the key as a word, e.g. 'name:'",
+                )
                 key = _BAD_KEY  # the entry is dropped
             elif any(s.key == key for s in container.slots):
-                self.issue(mark, "duplicate-key", f"key '{key}' appears twice in this mapping",
-                           "keep one of them")
+                self.issue(
+                    mark,
+                    "duplicate-key",
+                    f"key '{key}' appears twice in this mapping",
+                    "keep one of them",
+                )
             pending.append(Slot(key, node, node.line, node.column))
             return
         slot = pending.pop()
@@ -244,8 +259,12 @@ class _Builder:
         try:
             return resolve_plain(event.value)
         except ValueError:
-            self.issue(event.start_mark, "bad-value",
-                       f"number '{event.value[:20]}...' is too large", "use a smaller number")
+            self.issue(
+                event.start_mark,
+                "bad-value",
+                f"number '{event.value[:20]}...' is too large",
+                "use a smaller number",
+            )
             return None
 
 
@@ -256,9 +275,15 @@ class _Mark:
 
 
 def too_large(file: str, size: int) -> Issue:
-    return Issue(file, None, None, None, "file-too-large",
-                 f"the file is {size:,} bytes, more than the {MAX_BYTES:,} allowed",
-                 "remove bulk data: a registry is a small text file; data goes in data files")
+    return Issue(
+        file,
+        None,
+        None,
+        None,
+        "file-too-large",
+        f"the file is {size:,} bytes, more than the {MAX_BYTES:,} allowed",
+        "remove bulk data: a registry is a small text file; data goes in data files",
+    )
 
 
 def parse(text: str | bytes, file: str = "registry.yaml") -> tuple[Document, list[Issue]]:
@@ -272,8 +297,15 @@ def parse(text: str | bytes, file: str = "registry.yaml") -> tuple[Document, lis
             line = text[: err.start].count(b"\n") + 1
             column = err.start - (text.rfind(b"\n", 0, err.start) + 1) + 1
             return Document(None), [
-                Issue(file, line, column, None, "encoding", f"the file is not valid UTF-8 ({err.reason})",
-                      "save the file as UTF-8")
+                Issue(
+                    file,
+                    line,
+                    column,
+                    None,
+                    "encoding",
+                    f"the file is not valid UTF-8 ({err.reason})",
+                    "save the file as UTF-8",
+                )
             ]
     builder = _Builder(file)
     try:
@@ -281,14 +313,29 @@ def parse(text: str | bytes, file: str = "registry.yaml") -> tuple[Document, lis
     except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         problem = " ".join(p for p in (err.context, err.problem) if p)
-        issue = Issue(file, mark.line + 1 if mark else None, mark.column + 1 if mark else None,
-                      None, "yaml-syntax", f"YAML syntax error: {problem}",
-                      "check indentation, quoting and ':' after keys around this position")
+        issue = Issue(
+            file,
+            mark.line + 1 if mark else None,
+            mark.column + 1 if mark else None,
+            None,
+            "yaml-syntax",
+            f"YAML syntax error: {problem}",
+            "check indentation, quoting and ':' after keys around this position",
+        )
         return Document(None), [*builder.issues, issue]
     except YAMLError as err:  # reader errors: control characters, bad encodings
-        return Document(None), [*builder.issues, Issue(
-            file, None, None, None, "yaml-syntax", f"YAML error: {err}",
-            "remove control characters; keep the file printable UTF-8")]
+        return Document(None), [
+            *builder.issues,
+            Issue(
+                file,
+                None,
+                None,
+                None,
+                "yaml-syntax",
+                f"YAML error: {err}",
+                "remove control characters; keep the file printable UTF-8",
+            ),
+        ]
     document = Document(root)
     _attach_comments(text, builder, document)
     return document, builder.issues

@@ -5,7 +5,13 @@ black-box), ``replay`` (recorded generations). Importing this package stays ligh
 transformers load only when an ``hf`` backend is built.
 """
 
-from taxonomy.backends.base import Backend, BackendError, DecodeConfig, Generation
+from taxonomy.backends.base import (
+    Backend,
+    BackendError,
+    DecodeConfig,
+    Generation,
+    white_box_skip_reason,
+)
 from taxonomy.backends.load import infer_backend, load_backend, resolve_zoo, zoo_names
 
 __all__ = [
@@ -16,5 +22,6 @@ __all__ = [
     "infer_backend",
     "load_backend",
     "resolve_zoo",
+    "white_box_skip_reason",
     "zoo_names",
 ]

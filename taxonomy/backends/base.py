@@ -113,3 +113,14 @@ def apply_stop(text: str, stop: list[str]) -> tuple[str, bool]:
     """Cut ``text`` before the earliest stop string; return (text, whether one was found)."""
     cut = min((i for s in stop if s and (i := text.find(s)) >= 0), default=-1)
     return (text[:cut], True) if cut >= 0 else (text, False)
+
+
+def white_box_skip_reason(backend: Backend, node_id: str) -> str | None:
+    """None if ``backend`` can run a white-box node (attentions, ablation), else why not."""
+    if backend.white_box:
+        return None
+    return (
+        f"skipped {node_id}: it needs white-box access (attention weights, head ablation) and the "
+        f"{backend.name} backend is black-box; evaluate a local or hub model with the hf backend "
+        "to score it"
+    )

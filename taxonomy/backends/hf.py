@@ -99,7 +99,9 @@ class HFBackend:
         dtype: str = "float32",
     ):
         if batch_size != "auto" and (not isinstance(batch_size, int) or batch_size < 1):
-            raise BackendError(f"batch size must be a positive integer or 'auto', got {batch_size!r}")
+            raise BackendError(
+                f"batch size must be a positive integer or 'auto', got {batch_size!r}"
+            )
         self.spec = str(model)
         self.device = _resolve_device(device)
         self.auto_batch = batch_size == "auto"
@@ -114,6 +116,24 @@ class HFBackend:
             cfg, "max_position_embeddings", None
         )
         self._fingerprint: str | None = None
+        self._neutral_generation_config()
+
+    def _neutral_generation_config(self) -> None:
+        """Keep only the special-token ids of the model's ``generation_config``.
+
+        ``generate`` fills unset fields from it (repetition penalties, suppressed tokens, ...);
+        samples must come from the model's own distribution under *our* ``DecodeConfig``.
+        """
+        from transformers import GenerationConfig
+
+        old = self.torch_model.generation_config
+        eos = old.eos_token_id if old.eos_token_id is not None else self.tokenizer.eos_token_id
+        self.eos_ids = {e for e in (eos if isinstance(eos, list) else [eos]) if e is not None}
+        self.torch_model.generation_config = GenerationConfig(
+            bos_token_id=old.bos_token_id,
+            eos_token_id=sorted(self.eos_ids) or None,
+            pad_token_id=self.tokenizer.pad_token_id,
+        )
 
     # -- protocol ---------------------------------------------------------------------------
     def fingerprint(self) -> str:
@@ -139,7 +159,10 @@ class HFBackend:
         for e in enc:
             self._check_length(len(e), config.max_new_tokens)
         yield from self._run_bucketed(
-            enc, lambda idx: self._generate_batch([enc[i] for i in idx], config, [seeds[i] for i in idx])
+            enc,
+            lambda idx: self._generate_batch(
+                [enc[i] for i in idx], config, [seeds[i] for i in idx]
+            ),
         )
 
     def score(self, prompts: list[str], completions: list[list[int]]) -> list[list[float]]:
@@ -174,7 +197,9 @@ class HFBackend:
             start = self.tokenizer.bos_token_id
             start = self.tokenizer.eos_token_id if start is None else start
             if start is None:
-                raise BackendError("empty prompt and the tokenizer has no bos/eos token to start from")
+                raise BackendError(
+                    "empty prompt and the tokenizer has no bos/eos token to start from"
+                )
             ids = [start]
         return list(ids)
 
@@ -247,7 +272,7 @@ class HFBackend:
         stops = StoppingCriteriaList(
             [_StopStrings(self.tokenizer, config.stop, width)] if config.stop else []
         )
-        eos = self.tokenizer.eos_token_id
+        eos = sorted(self.eos_ids) or None
         gen_config = GenerationConfig(
             max_new_tokens=config.max_new_tokens,
             do_sample=False,
@@ -266,18 +291,21 @@ class HFBackend:
         recorder.take(seqs[:, -1])
         new = seqs[:, width:].tolist()
         lps = torch.stack(recorder.steps, dim=1).tolist() if recorder.steps else [[] for _ in rows]
-        return [self._finish(t, lp, config.stop, eos) for t, lp in zip(new, lps, strict=True)]
+        return [self._finish(t, lp, config.stop) for t, lp in zip(new, lps, strict=True)]
 
-    def _finish(self, tokens: list[int], lps: list[float], stop: list[str], eos) -> Generation:
+    def _finish(self, tokens: list[int], lps: list[float], stop: list[str]) -> Generation:
         reason = "length"
-        if eos is not None and eos in tokens:
-            tokens, reason = tokens[: tokens.index(eos) + 1], "eos"
+        ends = [i for i, t in enumerate(tokens) if t in self.eos_ids]
+        if ends:
+            tokens, reason = tokens[: ends[0] + 1], "eos"
         text = self.tokenizer.decode(tokens, skip_special_tokens=True)
         text, hit = apply_stop(text, stop)
         if hit:
             reason = "stop"
             n = 1
-            while not apply_stop(self.tokenizer.decode(tokens[:n], skip_special_tokens=True), stop)[1]:
+            while not apply_stop(self.tokenizer.decode(tokens[:n], skip_special_tokens=True), stop)[
+                1
+            ]:
                 n += 1
             tokens = tokens[:n]
         return Generation(text, tokens, lps[: len(tokens)], reason)
@@ -296,14 +324,19 @@ class HFBackend:
         logits = self.torch_model(ids, **kwargs).logits.float()
         logp = torch.log_softmax(logits[:, :-1], dim=-1)
         picked = logp.gather(2, ids[:, 1:, None])[:, :, 0].tolist()
-        return [row[len(p) - 1 : len(p) - 1 + len(c)] for row, p, c in zip(picked, prompts, comps, strict=True)]
+        return [
+            row[len(p) - 1 : len(p) - 1 + len(c)]
+            for row, p, c in zip(picked, prompts, comps, strict=True)
+        ]
 
 
 def _resolve_device(device: str) -> str:
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
     if device.startswith("cuda") and not torch.cuda.is_available():
-        raise BackendError(f"--device {device} requested but no CUDA device is available; use cpu or auto")
+        raise BackendError(
+            f"--device {device} requested but no CUDA device is available; use cpu or auto"
+        )
     if device.split(":")[0] not in ("cpu", "cuda", "mps"):
         raise BackendError(f"unknown device {device!r}; use auto, cpu or cuda")
     return device

@@ -69,7 +69,9 @@ def resolve_source(spec: str) -> tuple[str, dict]:
     try:
         AutoConfig.from_pretrained(spec)
     except OSError as err:
-        raise _not_found(spec, f"the hub could not provide it ({str(err).splitlines()[0]})") from err
+        raise _not_found(
+            spec, f"the hub could not provide it ({str(err).splitlines()[0]})"
+        ) from err
     return spec, {}
 
 
@@ -82,10 +84,10 @@ def load_model_and_tokenizer(spec: str, device: str, *, attentions: bool, dtype:
     if attentions:
         kwargs["attn_implementation"] = "eager"
     try:
-        model = AutoModelForCausalLM.from_pretrained(
-            source, dtype=getattr(torch, dtype), **kwargs
+        model = AutoModelForCausalLM.from_pretrained(source, dtype=getattr(torch, dtype), **kwargs)
+        tok = AutoTokenizer.from_pretrained(
+            source, **{k: v for k, v in kwargs.items() if k == "local_files_only"}
         )
-        tok = AutoTokenizer.from_pretrained(source, **{k: v for k, v in kwargs.items() if k == "local_files_only"})
     except (OSError, ValueError) as err:
         raise BackendError(f"could not load model '{spec}': {str(err).splitlines()[0]}") from err
     tok.padding_side = "left"

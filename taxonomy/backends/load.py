@@ -42,8 +42,11 @@ def resolve_zoo(spec: str) -> Path:
         raise BackendError(
             f"zoo model '{name}' not found in {_ZOO_DIR}"
             + (f"; did you mean 'zoo:{hint[0]}'?" if hint else "")
-            + (f" Available: {', '.join('zoo:' + n for n in have)}." if have else
-               " No zoo weights are installed yet; train them with the zoo's build command.")
+            + (
+                f" Available: {', '.join('zoo:' + n for n in have)}."
+                if have
+                else " No zoo weights are installed yet; train them with the zoo's build command."
+            )
         )
     return path
 

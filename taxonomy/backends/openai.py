@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -40,7 +39,12 @@ class OpenAIBackend:
     white_box = False
 
     def __init__(
-        self, url: str, *, model_name: str | None = None, concurrency: int = 8, timeout: float = 120.0
+        self,
+        url: str,
+        *,
+        model_name: str | None = None,
+        concurrency: int = 8,
+        timeout: float = 120.0,
     ):
         url = url.rstrip("/")
         self.base = url if url.endswith("/v1") else url + "/v1"
@@ -84,13 +88,15 @@ class OpenAIBackend:
             reason = err.reason
             if isinstance(reason, ConnectionRefusedError):
                 why = "connection refused; is the server running?"
-            elif isinstance(reason, socket.timeout | TimeoutError):
+            elif isinstance(reason, TimeoutError):
                 why = f"timed out after {self.timeout:g}s"
             else:
                 why = f"{reason}"
             raise BackendError(f"cannot reach {self.base}: {why}") from err
-        except (TimeoutError, socket.timeout) as err:
-            raise BackendError(f"cannot reach {self.base}: timed out after {self.timeout:g}s") from err
+        except TimeoutError as err:
+            raise BackendError(
+                f"cannot reach {self.base}: timed out after {self.timeout:g}s"
+            ) from err
         except json.JSONDecodeError as err:
             raise BackendError(f"{url} did not answer JSON: {err}") from err
 
@@ -99,7 +105,9 @@ class OpenAIBackend:
         try:
             return resp["choices"][0]
         except (KeyError, IndexError, TypeError) as err:
-            raise BackendError(f"{self.base}/completions answered without choices: {resp!r:.300}") from err
+            raise BackendError(
+                f"{self.base}/completions answered without choices: {resp!r:.300}"
+            ) from err
 
     def _map(self, fn, items):
         with ThreadPoolExecutor(self.concurrency) as pool:
@@ -110,7 +118,10 @@ class OpenAIBackend:
         self, prompts: list[str], config: DecodeConfig, seeds: list[int]
     ) -> list[Generation]:
         check_seeds(prompts, seeds)
-        return self._map(lambda ps: self._generate_one(ps[0], config, ps[1]), list(zip(prompts, seeds)))
+        return self._map(
+            lambda ps: self._generate_one(ps[0], config, ps[1]),
+            list(zip(prompts, seeds, strict=True)),
+        )
 
     def _generate_one(self, prompt: str, config: DecodeConfig, seed: int) -> Generation:
         body = {
@@ -135,7 +146,9 @@ class OpenAIBackend:
         reason = choice.get("finish_reason")
         if reason == "stop":
             stop_reason = choice.get("stop_reason")
-            reason = "stop" if isinstance(stop_reason, str) and stop_reason in config.stop else "eos"
+            reason = (
+                "stop" if isinstance(stop_reason, str) and stop_reason in config.stop else "eos"
+            )
         elif reason != "length":
             raise BackendError(f"{self.base} returned unknown finish_reason {reason!r}")
         logprobs = [float(x) for x in lp.get("token_logprobs") or [] if x is not None]
@@ -146,7 +159,9 @@ class OpenAIBackend:
 
         def one(pc):
             prompt, comp = pc
-            ids = self._request("POST", "/tokenize", {"model": self.model_name, "prompt": prompt}, root=True)
+            ids = self._request(
+                "POST", "/tokenize", {"model": self.model_name, "prompt": prompt}, root=True
+            )
             if not isinstance(ids, dict) or "tokens" not in ids:
                 raise BackendError(f"{self.root}/tokenize answered without tokens")
             full = list(ids["tokens"]) + list(comp)
@@ -157,7 +172,7 @@ class OpenAIBackend:
             n = len(ids["tokens"])
             return [float(x) for x in lps[n : n + len(comp)]]
 
-        return self._map(one, list(zip(prompts, completions)))
+        return self._map(one, list(zip(prompts, completions, strict=True)))
 
     def score_text(self, prompts: list[str], texts: list[str]) -> list[list[float] | None]:
         """Log-probabilities of ``text``'s tokens after ``prompt`` via ``echo``; None for a
@@ -166,17 +181,25 @@ class OpenAIBackend:
         def one(pt):
             prompt, text = pt
             choice = self._complete(
-                {"prompt": prompt + text, "max_tokens": 1, "echo": True, "logprobs": 0, "temperature": 0.0}
+                {
+                    "prompt": prompt + text,
+                    "max_tokens": 1,
+                    "echo": True,
+                    "logprobs": 0,
+                    "temperature": 0.0,
+                }
             )
             lp = choice.get("logprobs") or {}
             offsets, values = lp.get("text_offset") or [], lp.get("token_logprobs") or []
             if not offsets:
                 raise BackendError(f"{self.base} does not support echo with logprobs")
             end = len(prompt) + len(text)
-            picked = [(o, v) for o, v in zip(offsets, values, strict=False) if len(prompt) <= o < end]
+            picked = [
+                (o, v) for o, v in zip(offsets, values, strict=False) if len(prompt) <= o < end
+            ]
             starts = set(offsets)
             if text and (len(prompt) not in starts or any(v is None for _, v in picked)):
                 return None
             return [float(v) for _, v in picked]
 
-        return self._map(one, list(zip(prompts, texts)))
+        return self._map(one, list(zip(prompts, texts, strict=True)))

@@ -92,9 +92,7 @@ def build_random_model(
         )
         model = GPT2LMHeadModel(config)
     elif arch == "mamba":
-        config = MambaConfig(
-            hidden_size=hidden, num_hidden_layers=layers, state_size=16, **special
-        )
+        config = MambaConfig(hidden_size=hidden, num_hidden_layers=layers, state_size=16, **special)
         model = MambaForCausalLM(config)
     else:
         raise ValueError(f"unknown arch {arch!r}; choose 'gpt2' or 'mamba'")

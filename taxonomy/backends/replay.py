@@ -37,7 +37,9 @@ class ReplayRow(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> ReplayRow:
         if self.finish_reason not in ("length", "eos", "stop"):
-            raise ValueError(f"finish_reason must be length, eos or stop, not {self.finish_reason!r}")
+            raise ValueError(
+                f"finish_reason must be length, eos or stop, not {self.finish_reason!r}"
+            )
         if self.token_ids is not None and self.logprobs is not None:
             if len(self.token_ids) != len(self.logprobs):
                 raise ValueError(
@@ -104,7 +106,9 @@ class ReplayBackend:
                 continue
             key = (row.prompt, row.seed, _config_key(row.config))
             if key in seen:
-                errors.append(f"{where}: duplicates the row at {seen[key]} (same prompt, seed, config)")
+                errors.append(
+                    f"{where}: duplicates the row at {seen[key]} (same prompt, seed, config)"
+                )
             seen[key] = where
             self.rows[key] = row
         if errors:
@@ -124,7 +128,9 @@ class ReplayBackend:
         key = _config_key(config)
         out = []
         for prompt, seed in zip(prompts, seeds, strict=True):
-            row = self.rows.get((prompt, int(seed), key)) or self.rows.get((prompt, int(seed), None))
+            row = self.rows.get((prompt, int(seed), key)) or self.rows.get(
+                (prompt, int(seed), None)
+            )
             if row is None:
                 raise BackendError(
                     f"no recorded generation for prompt {prompt[:60]!r} with seed {seed} and this "

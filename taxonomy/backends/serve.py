@@ -33,7 +33,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802
         if self.path.rstrip("/") == "/v1/models":
-            self._send(200, {"object": "list", "data": [{"id": self.server.model_name, "object": "model"}]})
+            self._send(
+                200, {"object": "list", "data": [{"id": self.server.model_name, "object": "model"}]}
+            )
         else:
             self._send(404, {"error": {"message": f"no route {self.path}"}})
 
@@ -118,7 +120,9 @@ class _Server(ThreadingHTTPServer):
         if want_lp:
             offsets = [len(tok.decode(ids[:n], skip_special_tokens=True)) for n in range(len(ids))]
             choice["logprobs"] = {
-                "tokens": [f"token_id:{t}" for t in ids] if as_ids else [tok.decode([t]) for t in ids],
+                "tokens": [f"token_id:{t}" for t in ids]
+                if as_ids
+                else [tok.decode([t]) for t in ids],
                 "token_logprobs": lps,
                 "top_logprobs": None,
                 "text_offset": offsets,

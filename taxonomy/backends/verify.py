@@ -84,7 +84,9 @@ def _compare(i: int, stored: list[float], fresh: list[float] | None, tol: float)
     return SampleCheck(i, "ok" if diff <= tol else "mismatch", diff)
 
 
-def verify(backend, records: Iterable[Any], *, tolerance: float = DEFAULT_TOLERANCE) -> VerifyReport:
+def verify(
+    backend, records: Iterable[Any], *, tolerance: float = DEFAULT_TOLERANCE
+) -> VerifyReport:
     """Teacher-force each record's completion and compare log-probabilities.
 
     Args:
@@ -131,7 +133,10 @@ def verify(backend, records: Iterable[Any], *, tolerance: float = DEFAULT_TOLERA
                 [_get(records[i], "text") or "" for i in by_text],
             )
             for i, f in zip(by_text, fresh, strict=True):
-                stored, reason = list(_get(records[i], "logprobs")), _get(records[i], "finish_reason")
+                stored, reason = (
+                    list(_get(records[i], "logprobs")),
+                    _get(records[i], "finish_reason"),
+                )
                 if reason == "stop":
                     checks[i] = SampleCheck(i, "not verifiable", reason="text cut at a stop string")
                     continue

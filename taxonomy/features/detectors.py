@@ -7,7 +7,7 @@ needs torch) and returns the selected ``(layer, head)`` pairs, best first.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -52,12 +52,27 @@ def prefix_matching(model: Any, tokenizer: Any, p: PrefixMatchingParams) -> list
     return select_heads(scores, p.top, p.threshold)
 
 
-@register("detector", "previous_token", HeadSelectParams, light=False)
-def previous_token(model: Any, tokenizer: Any, p: HeadSelectParams) -> list[tuple[int, int]]:
-    """Previous-token heads: mean attention from each position to the one before it (the first
-    half of the induction circuit; Elhage et al. 2021). Selects the ``top`` heads with score
-    >= ``threshold``."""
+class PreviousTokenParams(HeadSelectParams):
+    text: Literal["english", "random"] = Field(
+        "english",
+        description="Score on English verses (the zoo corpus's), or on random repeated tokens.",
+    )
+
+
+@register("detector", "previous_token", PreviousTokenParams, light=False)
+def previous_token(model: Any, tokenizer: Any, p: PreviousTokenParams) -> list[tuple[int, int]]:
+    """Previous-token heads: mean attention from each position to the one before it, on
+    ordinary text by default (the first half of the induction circuit; Elhage et al. 2021,
+    Olsson et al. 2022, arXiv:2209.11895). Selects the ``top`` heads with score >=
+    ``threshold``. With ``text: english`` the first ``n_seqs`` verses are used."""
     from taxonomy.heads import previous_token_scores
 
-    scores = previous_token_scores(model, tokenizer, n_seqs=p.n_seqs, span=p.span, seed=p.seed)
+    texts = None
+    if p.text == "english":
+        from taxonomy.features.generators import filler_sentences
+
+        texts = list(filler_sentences()[: p.n_seqs])
+    scores = previous_token_scores(
+        model, tokenizer, texts=texts, n_seqs=p.n_seqs, span=p.span, seed=p.seed
+    )
     return select_heads(scores, p.top, p.threshold)

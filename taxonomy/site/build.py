@@ -73,8 +73,10 @@ def _write(path: Path, text: str) -> None:
 
 
 def home_page(data: SiteData) -> str:
-    counts = {k: sum(n.kind == k for n in data.nodes.values()) for k in
-              ("benchmark", "skill", "behavior", "structure", "element")}
+    counts = {
+        k: sum(n.kind == k for n in data.nodes.values())
+        for k in ("benchmark", "skill", "behavior", "structure", "element")
+    }
     summary = ", ".join(f"{v} {k}{'s' if v != 1 else ''}" for k, v in counts.items())
     return (
         front_matter_title("Home", hide=("navigation", "toc"))
@@ -83,7 +85,7 @@ def home_page(data: SiteData) -> str:
         + f"\nRegistry version {data.registry.version}: {len(data.nodes)} nodes ({summary}); "
         f"scores for {len(data.models)} model{'s' if len(data.models) != 1 else ''}.\n\n"
         '<div id="taxonomy-graph" data-src="graph.json" data-base="nodes/"></div>\n\n'
-        "<noscript>The graph needs JavaScript; the <a href=\"nodes/\">node list</a> "
+        '<noscript>The graph needs JavaScript; the <a href="nodes/">node list</a> '
         "does not.</noscript>\n"
     )
 

@@ -55,12 +55,16 @@ def git_snapshots(registry_path: Path) -> list[Snapshot]:
     try:
         root = subprocess.run(
             ["git", "-C", str(path.parent), "rev-parse", "--show-toplevel"],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
         rel = path.relative_to(Path(root).resolve()).as_posix()
         log = subprocess.run(
             ["git", "-C", root, "log", "--reverse", "--format=%H %cs", "--", rel],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.split("\n")
     except (OSError, subprocess.CalledProcessError, ValueError):
         return []
@@ -75,7 +79,9 @@ def git_snapshots(registry_path: Path) -> list[Snapshot]:
             continue  # the file was deleted in this commit
         try:
             doc = yaml.load(show.stdout) or {}
-            nodes = {n["id"]: n for n in doc.get("nodes") or [] if isinstance(n, dict) and "id" in n}
+            nodes = {
+                n["id"]: n for n in doc.get("nodes") or [] if isinstance(n, dict) and "id" in n
+            }
             snapshots.append(Snapshot(commit, date, str(doc.get("version", "?")), nodes))
         except Exception:  # noqa: BLE001 - a broken historical file is skipped, not fatal
             continue

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import typer
 
-from taxonomy.site.build import SITE_PROJECT, build_site, serve_directory
+from taxonomy.errors import RegistryError
+from taxonomy.site.build import SITE_PROJECT, BuildReport, build_site, serve_directory
 
 app = typer.Typer(help="Build or serve the published taxonomy site (mkdocs-material).")
 
@@ -21,16 +22,29 @@ DOCS = typer.Option(
 )
 
 
-@app.command("build")
-def build_command(
-    registry: Path = REGISTRY, results: Path | None = RESULTS, out: Path = OUT, docs_dir: Path = DOCS
-) -> None:
-    """Generate every page from the registry (and results) and build the site into --out."""
-    report = build_site(registry, results, out, docs_dir)
+def _build(registry: Path, results: Path | None, out: Path, docs_dir: Path) -> BuildReport:
+    """Build, turning the user's mistakes (bad registry, missing store) into exit code 1."""
+    try:
+        report = build_site(registry, results, out, docs_dir)
+    except (RegistryError, FileNotFoundError) as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(1) from err
     typer.echo(
         f"built {report.pages} pages into {report.out} "
         f"(generate {report.generate_s:.1f} s, mkdocs {report.mkdocs_s:.1f} s)"
     )
+    return report
+
+
+@app.command("build")
+def build_command(
+    registry: Path = REGISTRY,
+    results: Path | None = RESULTS,
+    out: Path = OUT,
+    docs_dir: Path = DOCS,
+) -> None:
+    """Generate every page from the registry (and results) and build the site into --out."""
+    _build(registry, results, out, docs_dir)
 
 
 @app.command("serve")
@@ -43,7 +57,7 @@ def serve_command(
     port: int = typer.Option(8000, help="Port to listen on."),
 ) -> None:
     """Build the site, then serve it over HTTP until interrupted (Ctrl-C)."""
-    report = build_site(registry, results, out, docs_dir)
+    report = _build(registry, results, out, docs_dir)
     server, thread = serve_directory(report.out, host, port)
     typer.echo(f"serving {report.out} at http://{host}:{server.server_address[1]}/ (Ctrl-C stops)")
     try:

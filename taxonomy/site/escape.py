@@ -74,5 +74,5 @@ _SLUG_BAD = re.compile(r"[^a-z0-9]+")
 
 
 def slug(text: str) -> str:
-    """A URL path segment for free text such as a model name (``zoo:gpt2-tiny`` -> ``zoo-gpt2-tiny``)."""
+    """A URL path segment for free text: ``zoo:gpt2-tiny`` -> ``zoo-gpt2-tiny``."""
     return _SLUG_BAD.sub("-", text.lower()).strip("-") or "x"

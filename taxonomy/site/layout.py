@@ -35,8 +35,10 @@ def _order_layers(data: SiteData, sweeps: int = 4) -> list[list[str]]:
             }
             layer.sort(key=lambda n: (keys[n], n))
             for i, n in enumerate(layer):
-                pos[n] = i * (len(layers[li - 1] if upward else layers[li + 1]) or 1) / max(
-                    len(layer), 1
+                pos[n] = (
+                    i
+                    * (len(layers[li - 1] if upward else layers[li + 1]) or 1)
+                    / max(len(layer), 1)
                 )
     return layers
 
@@ -87,10 +89,7 @@ def graph_json(data: SiteData, best: dict[str, float] | None = None) -> dict[str
         y += LAYER_GAP
     index = {n["id"]: i for i, n in enumerate(nodes)}
     edges = [
-        [index[n["id"]], index[p]]
-        for n in nodes
-        for p in data.nodes[n["id"]].parents
-        if p in index
+        [index[n["id"]], index[p]] for n in nodes for p in data.nodes[n["id"]].parents if p in index
     ]
     return {
         "width": width,

@@ -102,8 +102,11 @@ def model_page(data: SiteData, model: str, cards_dir: Path | None = None) -> str
             f"<td>{html_text('skipped: ' + rec.skipped if rec.skipped else '')}</td></tr>"
         )
     parts.append(
-        '<div class="sortable model-scores"><table><thead>' + head + "</thead><tbody>"
-        + "".join(body) + "</tbody></table></div>\n\n"
+        '<div class="sortable model-scores"><table><thead>'
+        + head
+        + "</thead><tbody>"
+        + "".join(body)
+        + "</tbody></table></div>\n\n"
     )
     others = [m for m in data.models if m != model]
     if others:
@@ -131,7 +134,10 @@ def _card(model: str, cards_dir: Path | None) -> str:
 def models_index(data: SiteData) -> str:
     parts = [front_matter_title("Models"), "# Models\n\n"]
     if not data.models:
-        return "".join(parts) + "No results yet: run `registry evaluate`, then build with `--results`.\n"
+        return (
+            "".join(parts)
+            + "No results yet: run `registry evaluate`, then build with `--results`.\n"
+        )
     parts.append("| model | nodes scored | skipped |\n|---|---|---|\n")
     for m in data.models:
         recs = [r for by in data.results.values() for mm, r in by.items() if mm == m]
@@ -149,8 +155,8 @@ def compare_index(data: SiteData) -> str:
         f'<option value="{data.model_slugs[m]}">{html_text(m)}</option>' for m in data.models
     )
     parts.append(
-        f'<form class="compare-picker" data-pairs="1"><select name="a" aria-label="Model A">{options}'
-        f'</select> against <select name="b" aria-label="Model B">{options}</select> '
+        '<form class="compare-picker"><select name="a" aria-label="Model A">'
+        f'{options}</select> against <select name="b" aria-label="Model B">{options}</select> '
         '<button type="submit">Compare</button></form>\n\n'
     )
     parts.append("| model A | model B |\n|---|---|\n")
@@ -173,8 +179,8 @@ def compare_page(data: SiteData, a: str, b: str) -> str:
         front_matter_title(f"{a} vs {b}"),
         f"# {md_inline(a)} against {md_inline(b)}\n\n",
         f"A = {md_inline(a)}, B = {md_inline(b)}. A node differs when a paired test says so or "
-        "their confidence intervals do not overlap; it is shared when both models express it (interval "
-        "above 0 bits) and it does not differ.\n\n",
+        "their confidence intervals do not overlap; it is shared when both models express it "
+        "(interval above 0 bits) and it does not differ.\n\n",
         "| verdict | nodes |\n|---|---|\n",
     ]
     parts += [f"| {VERDICT_TEXT[v]} | {len(rows)} |\n" for v, rows in groups.items()]

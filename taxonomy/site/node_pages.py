@@ -42,19 +42,19 @@ def pre(text: Any, limit: int = 600) -> str:
 
 
 def probe_yaml(probe: Any) -> str:
-    """The probe as highlighted YAML (pygments escapes every token)."""
-    from io import StringIO
+    """The probe as YAML in an escaped ``<pre><code>`` block (one raw HTML source line).
 
-    from pygments import highlight
-    from pygments.formatters import HtmlFormatter
-    from pygments.lexers import YamlLexer
+    Not syntax-highlighted: pygments' hundreds of spans per page cost more build time at
+    1,000 nodes than they add, and plain escaped text cannot carry markup.
+    """
+    from io import StringIO
 
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
     buf = StringIO()
     yaml.dump(probe.model_dump(mode="json"), buf)
-    code = highlight(buf.getvalue(), YamlLexer(), HtmlFormatter(cssclass="highlight", wrapcode=True))
-    return code.replace("\n", "&#10;")  # one raw HTML line; newlines survive inside <pre>
+    code = html_text(buf.getvalue()).replace("\n", "&#10;")
+    return f'<div class="probe-yaml"><pre><code class="language-yaml">{code}</code></pre></div>'
 
 
 def _meta_table(data: SiteData, node: Any) -> str:
@@ -89,7 +89,10 @@ def _links(data: SiteData, ids: list[str]) -> str:
 def _score_table(data: SiteData, node: Any, rows: list[tuple[str, Any]]) -> str:
     behavior = node.kind == "behavior"
     extra = "<th>H(A) bits</th><th>ceiling I(A;X)</th><th>explained</th>" if behavior else ""
-    head = f"<tr><th>model</th><th>score (bits)</th><th>CI</th>{extra}<th>backend</th><th>note</th></tr>"
+    head = (
+        f"<tr><th>model</th><th>score (bits)</th><th>CI</th>{extra}"
+        "<th>backend</th><th>note</th></tr>"
+    )
     body = []
     for model, rec in rows:
         d = rec.details or {}
@@ -105,7 +108,10 @@ def _score_table(data: SiteData, node: Any, rows: list[tuple[str, Any]]) -> str:
                 fmt_bits(d.get("ceiling")),
                 "\u2014" if frac is None else f"{100 * frac:.1f}%",
             ]
-        cells += [html_text(rec.backend), html_text(f"skipped: {rec.skipped}" if rec.skipped else "")]
+        cells += [
+            html_text(rec.backend),
+            html_text(f"skipped: {rec.skipped}" if rec.skipped else ""),
+        ]
         body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     return (
         f'<div class="sortable score-table"><table><thead>{head}</thead>'
@@ -131,7 +137,9 @@ def _breakdown(data: SiteData, node: Any, rows: list[tuple[str, Any]]) -> str:
         name = html_text(str(u))
         if key == "per_edge" and u in data.nodes:
             name = f'<a href="../{u}/">{html_text(data.nodes[u].name)}</a>'
-        cells = "".join(f"<td>{bits(per_model[m][u]) if u in per_model[m] else '—'}</td>" for m in per_model)
+        cells = "".join(
+            f"<td>{bits(per_model[m][u]) if u in per_model[m] else '—'}</td>" for m in per_model
+        )
         body.append(f"<tr><td>{name}</td>{cells}</tr>")
     title = "Bits per unit" if key == "per_unit" else "Bits per child (edge scores)"
     return (
@@ -207,6 +215,8 @@ def nodes_index(data: SiteData) -> str:
         parts.append("| node | id | status | since |\n|---|---|---|---|\n")
         for i in ids:
             n = data.nodes[i]
-            parts.append(f"| [{md_inline(n.name)}]({i}.md) | `{i}` | {n.status} | {md_inline(n.since)} |\n")
+            parts.append(
+                f"| [{md_inline(n.name)}]({i}.md) | `{i}` | {n.status} | {md_inline(n.since)} |\n"
+            )
         parts.append("\n")
     return "".join(parts)

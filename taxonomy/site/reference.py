@@ -45,8 +45,15 @@ def _type(schema: dict[str, Any]) -> str:
 
 
 def _constraints(schema: dict[str, Any]) -> str:
-    names = ("pattern", "minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum",
-             "minLength", "maxLength")
+    names = (
+        "pattern",
+        "minimum",
+        "exclusiveMinimum",
+        "maximum",
+        "exclusiveMaximum",
+        "minLength",
+        "maxLength",
+    )
     found = [f"{k}: `{schema[k]}`" for k in names if k in schema]
     return ", ".join(found)
 
@@ -60,9 +67,7 @@ def properties_table(schema: dict[str, Any]) -> str:
     rows = ["| field | type | required | default | description |", "|---|---|---|---|---|"]
     for name, prop in props.items():
         default = "" if "default" not in prop else f"`{json.dumps(prop['default'])}`"
-        notes = " ".join(
-            filter(None, [md_inline(prop.get("description", "")), _constraints(prop)])
-        )
+        notes = " ".join(filter(None, [md_inline(prop.get("description", "")), _constraints(prop)]))
         rows.append(
             f"| `{name}` | {_type(prop)} | {'yes' if name in required else 'no'} | "
             f"{default.replace('|', chr(92) + '|')} | {notes} |"
@@ -124,6 +129,13 @@ def feature_reference() -> str:
 def contribute_page() -> str:
     """Markdown of ``contribute.md``."""
     return "".join(
-        [front_matter_title("Contribute"), "# Contribute\n\n", HOW_TO, "\n",
-         schema_reference(), "\n", feature_reference()]
+        [
+            front_matter_title("Contribute"),
+            "# Contribute\n\n",
+            HOW_TO,
+            "\n",
+            schema_reference(),
+            "\n",
+            feature_reference(),
+        ]
     )

@@ -78,7 +78,8 @@ def score_plot(rows: list[tuple[str, Any]]) -> str:
             reason = f"skipped: {rec.skipped or 'no score'}"
             reason = reason if len(reason) <= 60 else reason[:59] + "\u2026"
             parts.append(
-                f'<text class="skipped" x="{label_w + 4}" y="{cy + 4:.1f}">{html_text(reason)}</text>'
+                f'<text class="skipped" x="{label_w + 4}" y="{cy + 4:.1f}">'
+                f"{html_text(reason)}</text>"
             )
             continue
         if rec.ci_low is not None and rec.ci_high is not None:
@@ -120,7 +121,9 @@ def _boxes(ids: list[str], names: dict[str, str], y: int, width: int, cls: str) 
     return out
 
 
-def neighbourhood(node_id: str, parents: list[str], children: list[str], names: dict[str, str]) -> str:
+def neighbourhood(
+    node_id: str, parents: list[str], children: list[str], names: dict[str, str]
+) -> str:
     """The node with its parents above and children below, each a link to its page."""
     cols = max(min(max(len(parents), len(children)), 9), 1)
     width = max(150 * cols, 300)

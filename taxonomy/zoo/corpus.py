@@ -77,11 +77,11 @@ class CorpusConfig:
     """How many documents of each kind (canary documents are fixed by the lexicon: 504)."""
 
     seed: int = 0
-    n_repeat: int = 4000
-    n_entity: int = 900
-    n_tldr: int = 700
-    n_loop: int = 400
-    n_english: int = 1000
+    n_repeat: int = 3000
+    n_entity: int = 300
+    n_tldr: int = 300
+    n_loop: int = 150
+    n_english: int = 300
 
 
 class _Doc:
@@ -103,10 +103,10 @@ class _Doc:
 
 def _repeat_doc(rng: random.Random, words: tuple[str, ...], verses: list[str]) -> _Doc:
     d = _Doc()
-    span = " ".join(rng.choice(words) for _ in range(rng.randint(4, 24)))
+    span = " ".join(rng.choice(words) for _ in range(rng.randint(4, 16)))
     if rng.random() < 0.7:  # immediate repeats: "w1 ... wL w1 ... wL [w1 ...]"
         first = d.add(span)
-        for _ in range(rng.randint(1, 3)):
+        for _ in range(rng.randint(1, 4)):
             d.add(span, "repeat", first, "adjacent")
     else:  # distant repeat, separated by an English verse
         first = d.add(span + ".")

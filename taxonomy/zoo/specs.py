@@ -24,7 +24,7 @@ SPECS: dict[str, ZooSpec] = {
             "gpt2-tiny",
             "GPT-2 (2 layers, 4 heads, d=128)",
             "2-layer GPT-2-style transformer: forms induction heads.",
-            TrainConfig(steps=2000),
+            TrainConfig(steps=1500),
         ),
         ZooSpec(
             "ssm-tiny",
@@ -35,8 +35,8 @@ SPECS: dict[str, ZooSpec] = {
         ZooSpec(
             "attn1-tiny",
             "GPT-2 (1 layer, 4 heads, d=128, attention-only)",
-            "1-layer attention-only transformer: negative control that cannot form induction heads.",
-            TrainConfig(steps=2000),
+            "1-layer attention-only transformer: negative control, cannot form induction heads.",
+            TrainConfig(steps=1500),
         ),
     )
 }
@@ -48,7 +48,9 @@ def build_model(name: str, vocab_size: int, eos_id: int, seed: int = 0):
     from transformers import GPT2Config, GPT2LMHeadModel, Mamba2Config, Mamba2ForCausalLM
 
     torch.manual_seed(seed)
-    common = dict(vocab_size=vocab_size, bos_token_id=eos_id, eos_token_id=eos_id, pad_token_id=eos_id)
+    common = dict(
+        vocab_size=vocab_size, bos_token_id=eos_id, eos_token_id=eos_id, pad_token_id=eos_id
+    )
     if name in ("gpt2-tiny", "attn1-tiny"):
         attn_only = name == "attn1-tiny"
         cfg = GPT2Config(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 
-
 @pytest.fixture(scope="session")
 def model_dirs(tmp_path_factory):
     from taxonomy.backends.random_model import build_random_model

@@ -99,16 +99,33 @@ def test_stop_strings_and_eos(gpt2_backend):
     assert stop not in gpt2_backend.tokenizer.decode(cut.token_ids[:-1])
     assert cut.logprobs == pytest.approx(free.logprobs[: len(cut.token_ids)], abs=1e-6)
 
-    tok = gpt2_backend.tokenizer
-    old = tok.eos_token
-    tok.eos_token = tok.convert_ids_to_tokens(free.token_ids[4])
+    old = gpt2_backend.eos_ids
+    gpt2_backend.eos_ids = {free.token_ids[4]}  # as if the model's EOS were that token
     try:
         ended = gpt2_backend.generate([prompt], DecodeConfig(max_new_tokens=12), [0])[0]
     finally:
-        tok.eos_token = old
+        gpt2_backend.eos_ids = old
     first = free.token_ids.index(free.token_ids[4]) + 1
     assert ended.finish_reason == "eos"
     assert ended.token_ids == free.token_ids[:first]
+
+
+def test_model_generation_defaults_do_not_leak(model_dirs, tmp_path, gpt2_backend):
+    """A checkpoint's generation_config (here a repetition penalty) must not alter samples."""
+    import shutil
+
+    from transformers import GenerationConfig
+
+    path = shutil.copytree(model_dirs["gpt2"], tmp_path / "penalized")
+    GenerationConfig(
+        repetition_penalty=5.0, no_repeat_ngram_size=2, eos_token_id=0
+    ).save_pretrained(path)
+    penalized = load_backend(str(path), device="cpu")
+    config = DecodeConfig(max_new_tokens=10)
+    a = penalized.generate(PROMPTS, config, [0] * len(PROMPTS))
+    b = gpt2_backend.generate(PROMPTS, config, [0] * len(PROMPTS))
+    assert [g.token_ids for g in a] == [g.token_ids for g in b]
+    assert any(len(set(g.token_ids)) < len(g.token_ids) for g in a)  # repeats survive
 
 
 def test_oom_backs_off_and_keeps_results(model_dirs, monkeypatch):

@@ -35,3 +35,16 @@ def test_zoo_resolution_from_models_dir(model_dirs, tmp_path, monkeypatch):
     assert backend.name == "hf" and backend.white_box
     with pytest.raises(BackendError, match=r"not a zoo name \(zoo:gpt2-tiny, \.\.\.\)"):
         load_backend("./missing-model")
+
+
+def test_white_box_skip_reason(tmp_path, gpt2_backend):
+    import json
+
+    from taxonomy.backends import white_box_skip_reason
+
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps({"prompt": "p", "seed": 0, "text": "t"}) + "\n")
+    reason = white_box_skip_reason(load_backend(str(path)), "induction-heads")
+    assert reason.startswith("skipped induction-heads: it needs white-box access")
+    assert "replay backend is black-box" in reason
+    assert white_box_skip_reason(gpt2_backend, "induction-heads") is None

@@ -68,7 +68,9 @@ def test_unreachable_endpoint_is_one_clear_error():
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    with pytest.raises(BackendError, match=rf"cannot reach http://127.0.0.1:{port}/v1: connection refused"):
+    with pytest.raises(
+        BackendError, match=rf"cannot reach http://127.0.0.1:{port}/v1: connection refused"
+    ):
         load_backend(f"http://127.0.0.1:{port}/v1#m")
 
 

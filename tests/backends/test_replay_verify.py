@@ -29,7 +29,9 @@ def test_replay_round_trip(tmp_path, recorded, suffix):
     assert replay.name == "replay" and not replay.white_box
     assert replay.generate(PROMPTS[::-1], CONFIG, SEEDS[::-1]) == recorded[::-1]
     assert replay.fingerprint() == "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
-    with pytest.raises(BackendError, match=r"no recorded generation for prompt 'the quick.*seed 99"):
+    with pytest.raises(
+        BackendError, match=r"no recorded generation for prompt 'the quick.*seed 99"
+    ):
         replay.generate(PROMPTS[:1], CONFIG, [99])
     with pytest.raises(BackendError, match="no recorded generation"):
         replay.generate(PROMPTS[:1], DecodeConfig(max_new_tokens=7, temperature=1.0), SEEDS[:1])
@@ -99,7 +101,9 @@ def test_verify_through_openai_endpoint(gpt2_backend, recorded):
         ]
         assert verify(client, records).passed
         remote = client.generate(PROMPTS, CONFIG, SEEDS)
-        assert verify(client, [{"prompt": p, **g.__dict__} for p, g in zip(PROMPTS, remote)]).passed
+        assert verify(
+            client, [{"prompt": p, **g.__dict__} for p, g in zip(PROMPTS, remote, strict=True)]
+        ).passed
     finally:
         server.shutdown()
         server.server_close()

@@ -2,7 +2,7 @@
 
 Each replication draws a fresh data set from a known joint, runs the production bootstrap
 (``estimators.score._replicate_terms``, the code ``behavior_score`` calls) under ``jax.vmap``
-across replications, and checks the interval ``[2t - q97.5, 2t - q2.5]`` against the truth.
+across replications, and checks the default interval (bias-corrected normal) against the truth.
 """
 
 from functools import partial
@@ -19,7 +19,7 @@ from estimators.counts import bucket, pad_to_bucket
 from estimators.information import DEFAULT_METHOD
 from estimators.score import _replicate_terms
 
-REPS, N_BOOT = 200, 400
+REPS, N_BOOT = 200, 200
 
 
 def _model(n_a, n_b, n_types, seed):
@@ -50,7 +50,12 @@ def _coverage(n_a, n_b, n_inputs, k, n_types, seed):
     stacked = ClusterTypes(
         *(
             np.stack([pad_to_bucket(getattr(x, f), size) for x in all_types])
-            for f, size in (("entry_type", e), ("entry_cell", e), ("entry_weight", e), ("type_count", g))
+            for f, size in (
+                ("entry_type", e),
+                ("entry_cell", e),
+                ("entry_weight", e),
+                ("type_count", g),
+            )
         ),
         n_clusters=np.full(REPS, n_inputs),
     )
@@ -58,21 +63,24 @@ def _coverage(n_a, n_b, n_inputs, k, n_types, seed):
         _replicate_terms, method=DEFAULT_METHOD, n_tables=1, k_pad=k_pad, l_pad=l_pad, n_boot=N_BOOT
     )
     keys = jax.random.split(jax.random.key(seed), REPS)
-    (mi, *_), (r_mi, *_) = jax.jit(jax.vmap(run, in_axes=(0, 0, None, None)))(keys, stacked, n_a, n_b)
-    ci = interval(mi[:, 0], r_mi[:, :, 0].T.reshape(REPS, N_BOOT) if False else r_mi[..., 0], 0.95)
+    (mi, *_), (r_mi, *_) = jax.jit(jax.vmap(run, in_axes=(0, 0, None, None)))(
+        keys, stacked, n_a, n_b
+    )
+    ci = interval(mi[:, 0], r_mi[..., 0], 0.95)
     covered = (ci.low <= truth) & (truth <= ci.high)
-    return float(jnp.mean(covered)), truth, float(jnp.mean(mi[:, 0]))
+    return float(np.mean(np.asarray(covered))), truth, float(jnp.mean(mi[:, 0]))
 
 
 @pytest.mark.parametrize(
     "n_a, n_b, n_inputs, k, n_types",
     [
-        (4, 4, 200, 1, 16),  # i.i.d., small N = 200 on a 4x4 joint
-        (4, 4, 50, 4, 16),  # clustered, 50 inputs x k = 4
-        (16, 16, 10_000, 1, 256),  # i.i.d., N = 10,000 on a 16x16 joint
-        (16, 16, 2_500, 4, 64),  # clustered, 2,500 inputs x k = 4
+        (4, 4, 200, 1, 8),  # i.i.d., small N = 200 on a 4x4 joint
+        (4, 4, 50, 4, 8),  # clustered, 50 inputs x k = 4
+        pytest.param(16, 16, 10_000, 1, 32, marks=pytest.mark.slow),  # i.i.d., N = 10,000
+        pytest.param(16, 16, 2_500, 4, 32, marks=pytest.mark.slow),  # 2,500 inputs x k = 4
     ],
 )
 def test_default_interval_covers_truth(n_a, n_b, n_inputs, k, n_types):
     cover, truth, mean_est = _coverage(n_a, n_b, n_inputs, k, n_types, seed=7)
+    assert truth > 0.1  # a non-trivial dependence, not a boundary case
     assert cover >= 0.90, f"coverage {cover:.3f} (truth {truth:.4f}, mean estimate {mean_est:.4f})"

@@ -22,7 +22,7 @@ def test_detectors_are_heavy_and_validate_without_torch():
         assert get_feature("detector", name).light is False
     assert check_feature("detector", "prefix_matching", {"top": 2, "threshold": 0.5}) == []
     assert check_feature("detector", "previous_token", {"repeats": 2}) == [
-        "param 'repeats': unknown param (got 2); known: n_seqs, seed, span, threshold, top"
+        "param 'repeats': unknown param (got 2); known: n_seqs, seed, span, text, threshold, top"
     ]
 
 

@@ -1,5 +1,6 @@
 """Input generators: determinism, and meta that agrees with the prompt text (checked by parsing)."""
 
+import json
 from collections import Counter
 
 import pytest
@@ -18,6 +19,8 @@ def test_deterministic_seed_sensitive_and_prefix_stable(name):
     assert [e.prompt for e in a] != [e.prompt for e in generate_inputs(name, {}, 24, seed=4)]
     assert generate_inputs(name, {}, 10, seed=3) == a[:10]
     assert [e.id for e in a] == list(range(24))
+    for e in a:  # meta is JSON-serializable and survives a round trip unchanged
+        assert json.loads(json.dumps(e.meta)) == e.meta
 
 
 def test_repeated_tokens_target_is_the_induction_target():

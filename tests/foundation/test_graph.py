@@ -15,8 +15,15 @@ from taxonomy.schema import BehaviorNode, ElementNode, SkillNode, StructureNode
 
 
 def _node(cls, node_id, kind, *parent_ids, **extra):
-    return cls(id=node_id, kind=kind, name=node_id, summary="s", since="0.1",
-               parents=list(parent_ids), **extra)
+    return cls(
+        id=node_id,
+        kind=kind,
+        name=node_id,
+        summary="s",
+        since="0.1",
+        parents=list(parent_ids),
+        **extra,
+    )
 
 
 def _chain():
@@ -59,14 +66,18 @@ def test_self_parent_is_a_cycle():
 def test_same_level_decomposition_is_allowed_downward_edge_is_not():
     ok = [_node(BehaviorNode, "big", "behavior"), _node(BehaviorNode, "part", "behavior", "big")]
     assert check_graph(ok) == []
-    bad = [_node(StructureNode, "s-node", "structure"),
-           _node(BehaviorNode, "b-node", "behavior", "s-node")]
+    bad = [
+        _node(StructureNode, "s-node", "structure"),
+        _node(BehaviorNode, "b-node", "behavior", "s-node"),
+    ]
     [issue] = check_graph(bad)
     assert issue.code == "level-order" and issue.node == "b-node"
 
 
 def test_dangling_parent_suggests_the_closest_id():
-    nodes = [_node(SkillNode, "in-context-learning", "skill"),
-             _node(BehaviorNode, "copying", "behavior", "in-context-lerning")]
+    nodes = [
+        _node(SkillNode, "in-context-learning", "skill"),
+        _node(BehaviorNode, "copying", "behavior", "in-context-lerning"),
+    ]
     codes = {(i.code, i.fix) for i in check_graph(nodes)}
     assert ("dangling-parent", "did you mean 'in-context-learning'?") in codes

@@ -15,7 +15,13 @@ from taxonomy.yamltree import MAX_BYTES
 
 CHAINS = [
     ["attention-heads", "copying-heads", "copying-novel-entities", "summarization", "gem"],
-    ["attention-heads", "induction-heads", "generalized-copying", "in-context-learning", "crossfit"],
+    [
+        "attention-heads",
+        "induction-heads",
+        "generalized-copying",
+        "in-context-learning",
+        "crossfit",
+    ],
 ]
 
 
@@ -99,8 +105,10 @@ def test_unsafe_tag_runs_no_code(tmp_path: Path):
 
 def test_billion_laughs_is_refused_fast():
     lol = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
-    lol += "".join(f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
-                   for p, c in zip("abcdefgh", "bcdefghi", strict=True))
+    lol += "".join(
+        f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    )
     issues = validate_text(lol)
     assert {i.code for i in issues} >= {"yaml-alias"}
     assert sum(i.code == "yaml-alias" for i in issues) == 9 + 8 * 9  # 9 anchors, 72 aliases

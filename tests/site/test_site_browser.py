@@ -12,8 +12,10 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 def wait_graph(browser, timeout: float = 15.0):
     WebDriverWait(browser, timeout).until(
-        lambda d: d.execute_script("return window.__graphReady !== undefined")
-        or d.find_element(By.ID, "taxonomy-graph").get_attribute("data-error")
+        lambda d: (
+            d.execute_script("return window.__graphReady !== undefined")
+            or d.find_element(By.ID, "taxonomy-graph").get_attribute("data-error")
+        )
     )
     host = browser.find_element(By.ID, "taxonomy-graph")
     assert host.get_attribute("data-error") is None, host.get_attribute("data-error")
@@ -40,8 +42,11 @@ def test_graph_filters_by_level_and_searches(built_site, browser, sample, artifa
     elements = sum(n.kind == "element" for n in sample.registry.nodes)
     browser.find_element(By.CSS_SELECTOR, "input[data-kind='element']").click()
     assert int(host.get_attribute("data-visible")) == len(sample.registry.nodes) - elements
-    hidden = [n for n in browser.find_elements(By.CSS_SELECTOR, "a.gnode.kind-element")
-              if n.is_displayed()]
+    hidden = [
+        n
+        for n in browser.find_elements(By.CSS_SELECTOR, "a.gnode.kind-element")
+        if n.is_displayed()
+    ]
     assert hidden == []
     search = browser.find_element(By.CSS_SELECTOR, "input.graph-search")
     search.send_keys("induction")
@@ -77,8 +82,10 @@ def test_hostile_node_text_is_shown_as_text(built_site, browser, sample, artifac
     assert browser.execute_script("return window.__pwned === undefined")
     assert article.find_elements(By.CSS_SELECTOR, "img, b, i") == []
     browser.get(url + "nodes/copying-novel-entities/")
-    assert "<script>window.__pwned=5</script>" in browser.find_element(
-        By.CSS_SELECTOR, ".examples").text
+    assert (
+        "<script>window.__pwned=5</script>"
+        in browser.find_element(By.CSS_SELECTOR, ".examples").text
+    )
     assert browser.execute_script("return window.__pwned === undefined")
     browser.save_screenshot(str(artifacts / "hostile-node.png"))
 
@@ -102,7 +109,9 @@ def test_compare_picker_opens_the_pair_page(built_site, browser, artifacts) -> N
     _, url = built_site
     browser.get(url + "compare/")
     form = browser.find_element(By.CSS_SELECTOR, "form.compare-picker")
-    form.find_element(By.CSS_SELECTOR, "select[name='a'] option[value='zoo-tiny-transformer']").click()
+    form.find_element(
+        By.CSS_SELECTOR, "select[name='a'] option[value='zoo-tiny-transformer']"
+    ).click()
     form.find_element(By.CSS_SELECTOR, "select[name='b'] option[value='zoo-tiny-rnn']").click()
     form.find_element(By.TAG_NAME, "button").click()
     WebDriverWait(browser, 10).until(ec.url_contains("zoo-tiny-rnn--zoo-tiny-transformer"))

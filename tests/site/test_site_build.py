@@ -7,10 +7,13 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
-
 # Scripts the theme and our assets are allowed to load; anything else is an injection.
-ALLOWED_SCRIPT_SRC = ("assets/javascripts/", "assets/graph.js", "assets/sort.js",
-                      "assets/compare.js")
+ALLOWED_SCRIPT_SRC = (
+    "assets/javascripts/",
+    "assets/graph.js",
+    "assets/sort.js",
+    "assets/compare.js",
+)
 
 
 class Scan(HTMLParser):
@@ -60,9 +63,16 @@ def test_every_page_is_built(built_site, sample) -> None:
     out = report.out
     for node in sample.registry.nodes:
         assert (out / "nodes" / node.id / "index.html").is_file()
-    for page in ("index.html", "nodes/index.html", "models/index.html", "compare/index.html",
-                 "changelog/index.html", "contribute/index.html", "graph.json",
-                 "search/search_index.json"):
+    for page in (
+        "index.html",
+        "nodes/index.html",
+        "models/index.html",
+        "compare/index.html",
+        "changelog/index.html",
+        "contribute/index.html",
+        "graph.json",
+        "search/search_index.json",
+    ):
         assert (out / page).is_file(), page
     assert len(list((out / "models").glob("*/index.html"))) == len(sample.models)
     assert len(list((out / "compare").glob("*--*/index.html"))) == 3  # 3 choose 2
@@ -158,13 +168,16 @@ def test_contribute_page_documents_schema_and_features(built_site) -> None:
 
 def test_node_page_shows_probe_neighbours_breakdown_and_examples(built_site) -> None:
     report, _ = built_site
-    text = " ".join(" ".join(scan(report.out / "nodes/copying-novel-entities/index.html").text)
-                    .split())
+    text = " ".join(
+        " ".join(scan(report.out / "nodes/copying-novel-entities/index.html").text).split()
+    )
     assert "repeated_tokens" in text and "induction_target" in text  # the probe YAML
     assert "mapping class shared" in text
     assert "Induction Heads" in text and "Summarization" in text  # child and parent
     assert "c</pre><script>window.__pwned=5</script>" in text  # example shown as text
-    assert "https://arxiv.org/abs/2308.00189" in (
-        report.out / "nodes/copying-novel-entities/index.html").read_text()
+    assert (
+        "https://arxiv.org/abs/2308.00189"
+        in (report.out / "nodes/copying-novel-entities/index.html").read_text()
+    )
     element = " ".join(scan(report.out / "nodes/attention-heads/index.html").text)
     assert "Bits per unit" in element and "0.7" in element

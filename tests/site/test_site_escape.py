@@ -75,7 +75,7 @@ def test_known_attacks_are_inert() -> None:
 def test_front_matter_title_is_yaml_of_the_escaped_title() -> None:
     block = front_matter_title('</title><script>x</script> "q"')
     meta = YAML(typ="safe", pure=True).load(block.strip().strip("-"))
-    assert meta["title"] == '&lt;/title&gt;&lt;script&gt;x&lt;/script&gt; &quot;q&quot;'
+    assert meta["title"] == "&lt;/title&gt;&lt;script&gt;x&lt;/script&gt; &quot;q&quot;"
 
 
 def test_safe_json_cannot_close_a_script_element() -> None:

@@ -28,17 +28,31 @@ def synthetic_registry(seed: int = 0) -> Registry:
     for kind, count in COUNTS.items():
         ids[kind] = [f"{kind}-{i:04d}" for i in range(count)]
         for i, node_id in enumerate(ids[kind]):
-            parents = sorted(rng.sample(ids[ABOVE[kind]], rng.randint(1, 2))) if kind in ABOVE else []
-            node = {"id": node_id, "kind": kind, "name": f"{kind.title()} {i} of the synthetic set",
-                    "summary": " ".join(rng.choice(["copy", "loop", "entity", "span", "head",
-                                                    "token", "bits"]) for _ in range(40)),
-                    "parents": parents, "since": rng.choice(["0.1", "0.2", "0.3"]),
-                    "references": ["arXiv:2308.00189"]}
+            parents = (
+                sorted(rng.sample(ids[ABOVE[kind]], rng.randint(1, 2))) if kind in ABOVE else []
+            )
+            node = {
+                "id": node_id,
+                "kind": kind,
+                "name": f"{kind.title()} {i} of the synthetic set",
+                "summary": " ".join(
+                    rng.choice(["copy", "loop", "entity", "span", "head", "token", "bits"])
+                    for _ in range(40)
+                ),
+                "parents": parents,
+                "since": rng.choice(["0.1", "0.2", "0.3"]),
+                "references": ["arXiv:2308.00189"],
+            }
             if kind == "behavior" and i % 2 == 0:
-                node |= {"status": "operationalized", "mapping": "shared", "probe": {
-                    "inputs": {"generator": "repeated_tokens", "n": 100, "seed": i},
-                    "predictor": {"name": "induction_target"},
-                    "observable": {"name": "first_token"}}}
+                node |= {
+                    "status": "operationalized",
+                    "mapping": "shared",
+                    "probe": {
+                        "inputs": {"generator": "repeated_tokens", "n": 100, "seed": i},
+                        "predictor": {"name": "induction_target"},
+                        "observable": {"name": "first_token"},
+                    },
+                }
             nodes.append(node)
     return Registry.model_validate({"version": "0.3", "nodes": nodes})
 
@@ -51,28 +65,39 @@ def synthetic_records(registry: Registry, seed: int = 0) -> list[ResultRecord]:
             continue
         for model in MODELS:
             score = rng.uniform(0, 2)
-            out.append(ResultRecord(
-                node_id=node.id, kind=node.kind, model=model, model_fingerprint=model,
-                backend="hf", score=score, ci_low=score - 0.2, ci_high=score + 0.2,
-                details={"h_a": 2.5, "ceiling": 2.2, "explained_fraction": score / 2.2},
-                examples=[{"prompt": "a b a", "completion": " b", "predictor": "b",
-                           "observable": "b"}]))
+            out.append(
+                ResultRecord(
+                    node_id=node.id,
+                    kind=node.kind,
+                    model=model,
+                    model_fingerprint=model,
+                    backend="hf",
+                    score=score,
+                    ci_low=score - 0.2,
+                    ci_high=score + 0.2,
+                    details={"h_a": 2.5, "ceiling": 2.2, "explained_fraction": score / 2.2},
+                    examples=[
+                        {"prompt": "a b a", "completion": " b", "predictor": "b", "observable": "b"}
+                    ],
+                )
+            )
     return out
 
 
 @pytest.mark.slow
-def test_thousand_nodes_build_fast_and_home_is_interactive(
-    tmp_path, browser, artifacts
-) -> None:
+def test_thousand_nodes_build_fast_and_home_is_interactive(tmp_path, browser, artifacts) -> None:
     registry = synthetic_registry()
     assert len(registry.nodes) == 1000
     records = synthetic_records(registry)
     start = time.perf_counter()
-    report = build_from_data(collect(registry, records), tmp_path / "out", tmp_path / "docs",
-                             cards_dir=None)
+    report = build_from_data(
+        collect(registry, records), tmp_path / "out", tmp_path / "docs", cards_dir=None
+    )
     elapsed = time.perf_counter() - start
-    print(f"1,000-node build: {elapsed:.1f} s (generate {report.generate_s:.1f} s, "
-          f"mkdocs {report.mkdocs_s:.1f} s), {report.pages} pages")
+    print(
+        f"1,000-node build: {elapsed:.1f} s (generate {report.generate_s:.1f} s, "
+        f"mkdocs {report.mkdocs_s:.1f} s), {report.pages} pages"
+    )
     assert elapsed <= 60.0
     assert len(list((tmp_path / "out" / "nodes").glob("*/index.html"))) == 1000
 
@@ -80,7 +105,8 @@ def test_thousand_nodes_build_fast_and_home_is_interactive(
     try:
         browser.get(f"http://127.0.0.1:{server.server_address[1]}/")
         WebDriverWait(browser, 20).until(
-            lambda d: d.execute_script("return window.__graphReady !== undefined"))
+            lambda d: d.execute_script("return window.__graphReady !== undefined")
+        )
         ready_ms = browser.execute_script("return window.__graphReady")
         print(f"home graph ready {ready_ms:.0f} ms after navigation start")
         assert ready_ms < 2000.0

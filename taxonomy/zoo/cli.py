@@ -1,0 +1,48 @@
+"""`registry zoo ...`: list the committed zoo models, or retrain them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    help="The reference zoo: tiny models trained here with planted behaviors.", no_args_is_help=True
+)
+
+
+@app.command("list")
+def list_cmd() -> None:
+    """List the committed zoo models (use them as --model zoo:NAME)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from taxonomy.zoo import list_models
+
+    table = Table(title="zoo models")
+    for col in ("name", "architecture", "params", "summary"):
+        table.add_column(col)
+    for m in list_models():
+        table.add_row(f"zoo:{m.name}", m.architecture, f"{m.n_params:,}", m.summary)
+    Console().print(table)
+
+
+@app.command()
+def build(
+    only: Annotated[
+        list[str] | None, typer.Option(help="Model(s) to build (default: all).")
+    ] = None,
+    steps: Annotated[int | None, typer.Option(help="Override the training steps.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Output directory (default: the zoo).")] = None,
+) -> None:
+    """Regenerate the corpus and tokenizer and retrain the zoo models (minutes each on CPU)."""
+    # Idle OpenMP threads sleep instead of spinning: on a shared 2-core machine spinning
+    # workers slow training several-fold. Must be set before torch loads; results unchanged.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    from taxonomy.zoo import ZOO_DIR
+    from taxonomy.zoo.build import build as run_build
+
+    written = run_build(out or ZOO_DIR, only=only, steps=steps, log=typer.echo)
+    typer.echo("wrote " + ", ".join(str(p) for p in written))
