@@ -145,9 +145,16 @@ def bootstrap_counts(key, types: ClusterTypes, n_cells: int, n_boot: int):
 
 
 class Interval(NamedTuple):
+    """An interval and its centre: the point estimate the interval is built around.
+
+    For ``normal_bc`` the centre is the bootstrap bias-corrected estimate ``2t - mean(t*)``,
+    so a reported score always lies inside its own interval.
+    """
+
     low: jnp.ndarray
     high: jnp.ndarray
     se: jnp.ndarray
+    centre: jnp.ndarray
 
 
 INTERVALS = ("normal_bc", "basic", "percentile", "normal")
@@ -160,16 +167,17 @@ def interval(estimate, replicates, level: float = 0.95, rule: str = "normal_bc")
     q_lo = jnp.quantile(replicates, alpha / 2, axis=-1)
     q_hi = jnp.quantile(replicates, 1 - alpha / 2, axis=-1)
     if rule == "basic":
-        return Interval(2 * estimate - q_hi, 2 * estimate - q_lo, se)
+        return Interval(2 * estimate - q_hi, 2 * estimate - q_lo, se, estimate)
     if rule == "percentile":
-        return Interval(q_lo, q_hi, se)
+        return Interval(q_lo, q_hi, se, estimate)
     if rule == "normal_bc":
         z = ndtri(1 - alpha / 2)
         centre = 2 * estimate - jnp.mean(replicates, axis=-1)
-        return Interval(centre - z * se, centre + z * se, se)
+        centre = jnp.where(se > 0, centre, estimate)  # degenerate bootstrap: no correction
+        return Interval(centre - z * se, centre + z * se, se, centre)
     if rule == "normal":
         z = ndtri(1 - alpha / 2)
-        return Interval(estimate - z * se, estimate + z * se, se)
+        return Interval(estimate - z * se, estimate + z * se, se, estimate)
     raise ValueError(f"unknown interval rule {rule!r}; choose one of {INTERVALS}")
 
 

@@ -5,7 +5,9 @@ every sample into bits (DESIGN.md, "What each node's information score means"):
 
 * ``mi = I[A;B]`` by the named estimator (default ``chao_shen``, see
   :mod:`estimators.information`), interval by the Poisson cluster bootstrap and the
-  bias-corrected normal rule (:mod:`estimators.bootstrap`), which resamples *inputs*;
+  bias-corrected normal rule (:mod:`estimators.bootstrap`), which resamples *inputs*. The
+  reported ``mi`` is that interval's centre, ``2 mi_estimate - mean(bootstrap)``, so a score
+  always lies inside its interval; ``mi_estimate`` keeps the estimator's uncorrected value;
 * ``ceiling = I[A;X] = H[A] - H[A|X]``, ``H[A|X]`` the sample-weighted mean over inputs of the
   same estimator applied to each input's k samples: no predictor of the input explains more;
 * ``explained_fraction = I[A;B] / I[A;X]`` and ``mdl = |C(B)| + alpha * H[A|B]``.
@@ -51,10 +53,11 @@ class UncalibratedIntervalWarning(UserWarning):
 class BehaviorScore:
     """Bits of the observable explained by the predictor, with uncertainty (all in bits)."""
 
-    mi: float
+    mi: float  # bootstrap bias-corrected I(A;B): the centre of [ci_low, ci_high]
     ci_low: float
     ci_high: float
     se: float
+    mi_estimate: float  # the estimator's own value, before bootstrap bias correction
     h_a: float
     h_b: float
     h_a_given_b: float
@@ -80,10 +83,11 @@ class BehaviorScore:
 class PairedDifference:
     """``delta = I[A2;B2] - I[A1;B1]`` on shared inputs, bits; never clipped."""
 
-    delta: float
+    delta: float  # bootstrap bias-corrected: the centre of [ci_low, ci_high]
     ci_low: float
     ci_high: float
     se: float
+    delta_estimate: float  # mi_2 - mi_1 before bootstrap bias correction
     p_value: float
     mi_1: float
     mi_2: float
@@ -206,22 +210,23 @@ def behavior_score(
     )
     mi, h_a, r_mi, r_ha = mi[0], h_a[0], r_mi[:, 0], r_ha[:, 0]
     ci = interval(mi, r_mi, level)
-    ceiling = h_a - h_ax
-    cci = interval(ceiling, r_ha - r_hax, level)
+    cci = interval(h_a - h_ax, r_ha - r_hax, level)
     se = float(ci.se)
     calibrated = calibrated and math.isfinite(se) and se > 0
+    ceiling = float(cci.centre)
     return BehaviorScore(
-        mi=float(mi),
+        mi=float(ci.centre),
         ci_low=float(ci.low),
         ci_high=float(ci.high),
         se=se,
+        mi_estimate=float(mi),
         h_a=float(h_a),
         h_b=float(h_b),
         h_a_given_b=float(h_a_b),
-        ceiling=float(ceiling),
+        ceiling=ceiling,
         ceiling_ci_low=float(cci.low),
         ceiling_ci_high=float(cci.high),
-        explained_fraction=float(mi / ceiling) if float(ceiling) > 0 else float("nan"),
+        explained_fraction=float(ci.centre) / ceiling if ceiling > 0 else float("nan"),
         mdl=float(description_bits + alpha * h_a_b),
         description_bits=float(description_bits),
         alpha=float(alpha),
@@ -275,10 +280,11 @@ def paired_difference(
     ci = interval(delta, r_delta, level)
     se = float(ci.se)
     return PairedDifference(
-        delta=float(delta),
+        delta=float(ci.centre),
         ci_low=float(ci.low),
         ci_high=float(ci.high),
         se=se,
+        delta_estimate=float(delta),
         p_value=float(p_value(delta, r_delta)),
         mi_1=float(mi[0]),
         mi_2=float(mi[1]),

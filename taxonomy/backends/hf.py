@@ -2,10 +2,9 @@
 
 Batched generation: prompts are left-padded, sorted by token length so each batch holds
 similar lengths (order restored on return), and ``batch_size="auto"`` starts at 64 and halves
-on out-of-memory. Sampling is Gumbel-max over ``log_softmax(logits / T)`` after top-k/top-p,
-with noise from a per-sample ``torch.Generator`` seeded by ``seeds[i]`` and consumed one vector
-per step, so a sample never depends on its batch mates (Gumbel-max == categorical sampling).
-Log-probabilities follow the convention in ``base``: raw T=1 distribution, in nats.
+on out-of-memory. Sampling is seeded Gumbel-max per sample (``hf_decode``), so a sample never
+depends on its batch mates. Log-probabilities follow the convention in ``base``: raw T=1
+distribution, in nats.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import torch
-from transformers import LogitsProcessor, LogitsProcessorList, StoppingCriteria
+from transformers import LogitsProcessor, LogitsProcessorList
 
 from taxonomy.backends.base import (
     BackendError,
@@ -24,55 +23,17 @@ from taxonomy.backends.base import (
     apply_stop,
     check_seeds,
 )
+from taxonomy.backends.hf_decode import (
+    GumbelNoise,
+    LogprobRecorder,
+    StopStrings,
+    decode_with_kv_cache,
+    warp_scores,
+)
 from taxonomy.backends.hf_load import fingerprint_model, load_model_and_tokenizer
 from taxonomy.backends.oom import is_oom, release_memory
 
 AUTO_START_BATCH = 64
-
-
-class _LogprobRecorder(LogitsProcessor):
-    """First processor in the chain: sees the raw logits; records log p of the chosen token."""
-
-    def __init__(self, prompt_len: int):
-        self.prompt_len = prompt_len
-        self.prev: torch.Tensor | None = None
-        self.steps: list[torch.Tensor] = []
-
-    def take(self, chosen: torch.Tensor) -> None:
-        if self.prev is not None:
-            self.steps.append(self.prev.gather(1, chosen[:, None].to(self.prev.device))[:, 0])
-            self.prev = None
-
-    def __call__(self, input_ids: torch.Tensor, scores: torch.Tensor) -> torch.Tensor:
-        if input_ids.shape[1] > self.prompt_len:
-            self.take(input_ids[:, -1])
-        self.prev = torch.log_softmax(scores.float(), dim=-1)
-        return scores
-
-
-class _GumbelNoise(LogitsProcessor):
-    """Adds Gumbel(0, 1) noise from one CPU generator per row (seeded by the sample's seed)."""
-
-    def __init__(self, seeds: list[int]):
-        self.gens = [torch.Generator().manual_seed(int(s) % 2**63) for s in seeds]
-
-    def __call__(self, input_ids: torch.Tensor, scores: torch.Tensor) -> torch.Tensor:
-        v = scores.shape[-1]
-        u = torch.stack([torch.rand(v, generator=g, dtype=torch.float64) for g in self.gens])
-        gumbel = -torch.log(-torch.log(u.clamp(1e-300, 1.0 - 1e-16)))
-        return scores + gumbel.to(device=scores.device, dtype=scores.dtype)
-
-
-class _StopStrings(StoppingCriteria):
-    """Marks a row done once its decoded completion contains any stop string."""
-
-    def __init__(self, tokenizer, stop: list[str], prompt_len: int):
-        self.tok, self.stop, self.prompt_len = tokenizer, stop, prompt_len
-
-    def __call__(self, input_ids: torch.Tensor, scores, **kwargs) -> torch.Tensor:
-        texts = self.tok.batch_decode(input_ids[:, self.prompt_len :], skip_special_tokens=True)
-        hit = [any(s in t for s in self.stop) for t in texts]
-        return torch.tensor(hit, dtype=torch.bool, device=input_ids.device)
 
 
 class HFBackend:
@@ -117,6 +78,9 @@ class HFBackend:
         )
         self._fingerprint: str | None = None
         self._neutral_generation_config()
+        # Our own KV-cache loop (drops finished rows) where the forward takes what it needs;
+        # otherwise (e.g. Mamba's recurrent state) transformers' ``generate``.
+        self.own_loop = {"attention_mask", "position_ids", "past_key_values"} <= set(params)
 
     def _neutral_generation_config(self) -> None:
         """Keep only the special-token ids of the model's ``generation_config``.
@@ -259,8 +223,10 @@ class HFBackend:
         )
 
         ids, mask = self._pad_left(rows)
+        if self.own_loop:
+            return self._generate_own_loop(ids, mask, config, seeds)
         width = ids.shape[1]
-        recorder = _LogprobRecorder(width)
+        recorder = LogprobRecorder(width)
         procs: list[LogitsProcessor] = [recorder]
         if not config.greedy:
             procs.append(TemperatureLogitsWarper(config.temperature))
@@ -268,9 +234,9 @@ class HFBackend:
                 procs.append(TopKLogitsWarper(config.top_k))
             if config.top_p < 1.0:
                 procs.append(TopPLogitsWarper(config.top_p))
-            procs.append(_GumbelNoise(seeds))
+            procs.append(GumbelNoise(seeds))
         stops = StoppingCriteriaList(
-            [_StopStrings(self.tokenizer, config.stop, width)] if config.stop else []
+            [StopStrings(self.tokenizer, config.stop, width)] if config.stop else []
         )
         eos = sorted(self.eos_ids) or None
         gen_config = GenerationConfig(
@@ -292,6 +258,33 @@ class HFBackend:
         new = seqs[:, width:].tolist()
         lps = torch.stack(recorder.steps, dim=1).tolist() if recorder.steps else [[] for _ in rows]
         return [self._finish(t, lp, config.stop) for t, lp in zip(new, lps, strict=True)]
+
+    def _generate_own_loop(self, ids, mask, config: DecodeConfig, seeds: list[int]):
+        noise = None if config.greedy else GumbelNoise(seeds)
+
+        def pick(logits: torch.Tensor, rows: list[int]) -> torch.Tensor:
+            if noise is None:
+                return logits.argmax(-1)
+            scores = warp_scores(logits, config.temperature, config.top_k, config.top_p)
+            return noise.add(scores, rows).argmax(-1)
+
+        def finished(row: int, tokens: list[int]) -> bool:
+            if tokens[-1] in self.eos_ids:
+                return True
+            if not config.stop:
+                return False
+            text = self.tokenizer.decode(tokens, skip_special_tokens=True)
+            return any(s in text for s in config.stop)
+
+        tokens, lps = decode_with_kv_cache(
+            self.torch_model,
+            ids,
+            mask,
+            max_new_tokens=config.max_new_tokens,
+            pick=pick,
+            finished=finished,
+        )
+        return [self._finish(t, lp, config.stop) for t, lp in zip(tokens, lps, strict=True)]
 
     def _finish(self, tokens: list[int], lps: list[float], stop: list[str]) -> Generation:
         reason = "length"

@@ -98,15 +98,14 @@ class ExactContinuationParams(Params):
 @register("observable", "exact_continuation", ExactContinuationParams)
 def exact_continuation(p: ExactContinuationParams, ex: Example, completion: Any) -> int:
     """1 if the completion starts with the expected continuation ``meta[key]`` word for word
-    (whitespace-normalized; its first ``n_words`` only if set), else 0: verbatim extraction
+    (whitespace- and punctuation-normalized, so "... rabuk." matches "... rabuk"; its first
+    ``n_words`` only if set), else 0: verbatim extraction
     (Carlini et al. 2021, arXiv:2012.07805). 0 when the input has no expected continuation."""
     target = ex.meta.get(p.key)
     if not target:
         return 0
-    want = str(target).split()[: p.n_words]
-    got = completion.text.split()[: len(want)]
-    if p.ignore_case:
-        want, got = [w.lower() for w in want], [w.lower() for w in got]
+    want = words(str(target), lower=p.ignore_case)[: p.n_words]
+    got = words(completion.text, lower=p.ignore_case)[: len(want)]
     return int(got == want)
 
 
@@ -118,9 +117,9 @@ class MatchedWordsParams(Params):
 def matched_prefix_words(p: MatchedWordsParams, ex: Example, completion: Any) -> int:
     """How many leading words of the completion equal the expected continuation ``meta[key]``
     (0..len(target)): a graded memorization score."""
-    want = str(ex.meta.get(p.key) or "").split()
+    want = words(str(ex.meta.get(p.key) or ""))
     n = 0
-    for a, b in zip(want, completion.text.split(), strict=False):
+    for a, b in zip(want, words(completion.text), strict=False):
         if a != b:
             break
         n += 1

@@ -14,7 +14,7 @@ from taxonomy.zoo.specs import SPECS, build_model
 from taxonomy.zoo.tokenizer import train_tokenizer
 from taxonomy.zoo.train import SEQ_LEN, TORCH_THREADS, TrainConfig, pack_rows, train
 
-REPRO_STEPS = 300  # the reproducibility test retrains this many steps
+REPRO_STEPS = 200  # the reproducibility test retrains this many steps
 
 
 def prepare(corpus_config: CorpusConfig | None = None, tokenizer=None):

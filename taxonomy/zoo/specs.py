@@ -23,7 +23,7 @@ SPECS: dict[str, ZooSpec] = {
         ZooSpec(
             "gpt2-tiny",
             "GPT-2 (2 layers, 4 heads, d=128)",
-            "2-layer GPT-2-style transformer: forms induction heads.",
+            "2-layer GPT-2-style transformer: the smallest that can form induction heads.",
             TrainConfig(steps=1500),
         ),
         ZooSpec(
