@@ -190,8 +190,9 @@ def main() -> None:
         f"torch threads {torch.get_num_threads()}, best of {args.repeats} interleaved rounds"
     )
     print(f"{'method':56s} {'tokens/s':>10s} {'ours/x':>8s} {'same output':>12s}")
-    for (label, _, _), rate, same in zip(methods, rates, agree, strict=True):
-        print(f"{label:56s} {rate:10.1f} {rates[0] / rate:7.2f}x {same:12.0%}")
+    for m, ((label, _, _), rate, same) in enumerate(zip(methods, rates, agree, strict=True)):
+        same_s = "(reference)" if m == 0 else f"{same:.0%}"
+        print(f"{label:56s} {rate:10.1f} {rates[0] / rate:7.2f}x {same_s:>12s}")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 DEFAULT_STORE = Path(".registry") / "results.sqlite"
+"""Where results go by default: a hidden folder of the working directory (git-ignored)."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS samples (

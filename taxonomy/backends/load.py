@@ -32,7 +32,7 @@ def resolve_zoo(spec: str) -> Path:
         resolve = None
     if resolve is not None:
         try:
-            return Path(resolve(spec))
+            return Path(resolve("zoo:" + name))
         except Exception as err:  # the zoo's own message says what is missing
             raise BackendError(f"zoo model '{name}' unavailable: {err}") from err
     path = _ZOO_DIR / name

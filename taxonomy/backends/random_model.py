@@ -58,11 +58,11 @@ def build_random_model(
     max_positions: int = 512,
     seed: int = 0,
 ) -> Path:
-    """Write a random-weight ``arch`` ("gpt2" | "mamba") model of ``size`` to ``path``.
+    """Write a random-weight ``arch`` ("gpt2" | "mamba" | "mamba2") model of ``size`` to ``path``.
 
     Args:
       path: output directory (created).
-      arch: "gpt2" (attention) or "mamba" (state space, no attention).
+      arch: "gpt2" (attention), "mamba" or "mamba2" (state space, no attention).
       size: a key of ``SIZES``.
       vocab_size: BPE vocabulary size of the trained tokenizer (the model's embedding size
         follows the tokenizer's actual length).
@@ -94,8 +94,22 @@ def build_random_model(
     elif arch == "mamba":
         config = MambaConfig(hidden_size=hidden, num_hidden_layers=layers, state_size=16, **special)
         model = MambaForCausalLM(config)
+    elif arch == "mamba2":
+        from transformers import Mamba2Config, Mamba2ForCausalLM
+
+        config = Mamba2Config(
+            hidden_size=hidden,
+            num_hidden_layers=layers,
+            num_heads=2 * hidden // 16,
+            head_dim=16,
+            state_size=16,
+            n_groups=1,
+            chunk_size=16,
+            **special,
+        )
+        model = Mamba2ForCausalLM(config)
     else:
-        raise ValueError(f"unknown arch {arch!r}; choose 'gpt2' or 'mamba'")
+        raise ValueError(f"unknown arch {arch!r}; choose 'gpt2', 'mamba' or 'mamba2'")
     out = Path(path)
     out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out)

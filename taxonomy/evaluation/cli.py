@@ -9,21 +9,18 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 
-from taxonomy.store import DEFAULT_STORE, ResultRecord
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from taxonomy.store import ResultRecord
+
+DEFAULT_STORE = Path(".registry") / "results.sqlite"  # = taxonomy.store.DEFAULT_STORE (lazy)
 
 console = Console()
 err_console = Console(stderr=True)
@@ -146,6 +143,15 @@ def evaluate_cmd(
     registry: RegistryOpt = Path("registry.yaml"),
 ) -> None:
     """Score every operationalized node on a model (default: the reference zoo)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     from taxonomy.evaluation.run import evaluate
 
     bs: int | str = int(batch_size) if batch_size.isdigit() else batch_size

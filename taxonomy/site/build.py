@@ -31,11 +31,9 @@ from taxonomy.site.model_pages import (
     pair_slug,
 )
 from taxonomy.site.node_pages import node_page, nodes_index
+from taxonomy.site.paths import CARDS_DIR, SITE_PROJECT
 from taxonomy.site.reference import contribute_page
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-SITE_PROJECT = PROJECT_ROOT / "site"
-CARDS_DIR = PROJECT_ROOT / "taxonomy" / "zoo" / "models"
 NAV = [
     {"Home": "index.md"},
     {"Nodes": "nodes/index.md"},

@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 
 from taxonomy.errors import RegistryError
-from taxonomy.site.build import SITE_PROJECT, BuildReport, build_site, serve_directory
+from taxonomy.site.paths import SITE_PROJECT
 
 app = typer.Typer(help="Build or serve the published taxonomy site (mkdocs-material).")
 
@@ -22,8 +22,10 @@ DOCS = typer.Option(
 )
 
 
-def _build(registry: Path, results: Path | None, out: Path, docs_dir: Path) -> BuildReport:
+def _build(registry: Path, results: Path | None, out: Path, docs_dir: Path):
     """Build, turning the user's mistakes (bad registry, missing store) into exit code 1."""
+    from taxonomy.site.build import build_site
+
     try:
         report = build_site(registry, results, out, docs_dir)
     except (RegistryError, FileNotFoundError) as err:
@@ -57,6 +59,8 @@ def serve_command(
     port: int = typer.Option(8000, help="Port to listen on."),
 ) -> None:
     """Build the site, then serve it over HTTP until interrupted (Ctrl-C)."""
+    from taxonomy.site.build import serve_directory
+
     report = _build(registry, results, out, docs_dir)
     server, thread = serve_directory(report.out, host, port)
     typer.echo(f"serving {report.out} at http://{host}:{server.server_address[1]}/ (Ctrl-C stops)")

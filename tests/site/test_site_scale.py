@@ -11,8 +11,8 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 from taxonomy.schema import Registry
-from taxonomy.site import build_from_data, collect
-from taxonomy.site.build import serve_directory
+from taxonomy.site.build import build_from_data, serve_directory
+from taxonomy.site.data import collect
 from taxonomy.store import ResultRecord
 
 COUNTS = {"benchmark": 10, "skill": 60, "behavior": 330, "structure": 200, "element": 400}
