@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 DEFAULT_STORE = Path(".registry") / "results.sqlite"  # = taxonomy.store.DEFAULT_STORE (lazy)
 
 console = Console()
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 RegistryOpt = Annotated[Path, typer.Option("--registry", "-r", help="The registry file.")]
 StoreOpt = Annotated[Path, typer.Option("--store", help="The results store (SQLite file).")]

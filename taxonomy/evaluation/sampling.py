@@ -88,21 +88,25 @@ class Sampler:
         have = self.store.get_samples(keys)
         self.reused += len(have)
         for start in range(0, len(requests), CHUNK):
-            todo = [
-                (key, req)
+            todo = {  # by key: equal requests (same prompt and seed) are generated once
+                key: req
                 for key, req in zip(
                     keys[start : start + CHUNK], requests[start : start + CHUNK], strict=True
                 )
                 if key not in have
-            ]
+            }
             if not todo:
                 continue
+            reqs = list(todo.values())
             gens = self.backend.generate(
-                [r.prompt for _, r in todo], DecodeConfig(**config), [r.seed for _, r in todo]
+                [r.prompt for r in reqs], DecodeConfig(**config), [r.seed for r in reqs]
             )
-            rows = [(k, r.prompt, config, r.seed, g) for (k, r), g in zip(todo, gens, strict=True)]
+            rows = [
+                (k, r.prompt, config, r.seed, g)
+                for (k, r), g in zip(todo.items(), gens, strict=True)
+            ]
             self.store.put_samples(fp, self.backend_name, rows)
-            have.update(self.store.get_samples([k for k, _ in todo]))
+            have.update(self.store.get_samples(list(todo)))
             self.generated += len(todo)
             if self.on_batch is not None:
                 self.on_batch(len(todo))

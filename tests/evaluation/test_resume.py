@@ -17,7 +17,14 @@ ARGS = ["evaluate", "--model", "zoo:gpt2-tiny", "--nodes", NODES, "--n", "120"]
 
 
 def _registry(*args, store, **kw):
-    cmd = [sys.executable, "-c", "from taxonomy.cli import app; app()", *args, "--store", str(store)]
+    cmd = [
+        sys.executable,
+        "-c",
+        "from taxonomy.cli import app; app()",
+        *args,
+        "--store",
+        str(store),
+    ]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
 
 

@@ -31,8 +31,9 @@ def _by(records):
 
 
 def test_induction_is_above_zero_and_three_times_the_one_layer_control(store):
-    got = _by(evaluate(REGISTRY, ["zoo:gpt2-tiny", "zoo:attn1-tiny"], nodes=NODES,
-                       store=store).records)
+    got = _by(
+        evaluate(REGISTRY, ["zoo:gpt2-tiny", "zoo:attn1-tiny"], nodes=NODES, store=store).records
+    )
     two = got[("zoo:gpt2-tiny", "in-context-copying")]
     one = got[("zoo:attn1-tiny", "in-context-copying")]
     assert two.ci_low > 0, two

@@ -1,0 +1,161 @@
+"""The evaluation pipeline end to end on recorded generations with an analytic answer.
+
+A replay file plays a "model" that copies the induction target when the repeated prefix has
+odd length j (j uniform on 1..3, so with probability p = 2/3, independently of the target) and
+says "zzz" otherwise. With the target uniform over K pool words, B = target, A = first word:
+H(A|B) = h2(p), H(A) = h2(p) + p log2(K), so I(A;B) = p log2(K) = 2 bits exactly, and with one
+greedy sample per input the ceiling I(A;X) is H(A).
+"""
+
+import json
+import math
+import sqlite3
+import textwrap
+
+import pytest
+from typer.testing import CliRunner
+
+from taxonomy.cli import app
+from taxonomy.evaluation.run import evaluate
+from taxonomy.features import generate_inputs
+
+K = 8
+N = 400
+PARAMS = {"pool_size": K, "span_length": 4}
+
+REGISTRY = textwrap.dedent(
+    f"""\
+    version: "0.1"
+    nodes:
+      - id: copying
+        kind: behavior
+        name: Copying
+        summary: Copies the induction target.
+        status: operationalized
+        since: "0.1"
+        probe:
+          inputs: {{generator: repeated_tokens, params: {json.dumps(PARAMS)}, n: {N}}}
+          sampling: {{max_new_tokens: 2}}
+          predictor: {{name: induction_target}}
+          observable: {{name: first_word}}
+      - id: copy-heads
+        kind: structure
+        name: Copy heads
+        summary: Heads that copy.
+        parents: [copying]
+        status: operationalized
+        since: "0.1"
+        probe:
+          detector: {{name: prefix_matching}}
+          behavior: copying
+    """
+)
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    registry = tmp_path / "registry.yaml"
+    registry.write_text(REGISTRY)
+    examples = generate_inputs("repeated_tokens", PARAMS, N, 0, [])
+    answers = {
+        e.prompt: e.meta["target"] if e.meta["repeat_length"] % 2 else "zzz" for e in examples
+    }
+    rows = [{"prompt": p, "seed": 0, "text": " " + a} for p, a in answers.items()]
+    replay = tmp_path / "model.jsonl"
+    replay.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    return tmp_path, registry, replay
+
+
+def test_scores_match_the_analytic_information(workspace):
+    tmp, registry, replay = workspace
+    out = evaluate(registry, [str(replay)], store=tmp / "s.sqlite")
+    by_node = {r.node_id: r for r in out.records}
+    rec = by_node["copying"]
+    p = 2 / 3
+    h2 = -p * math.log2(p) - (1 - p) * math.log2(1 - p)
+    truth = p * math.log2(K)
+    assert rec.ci_low <= truth <= rec.ci_high, rec
+    assert rec.ci_low <= rec.score <= rec.ci_high
+    assert abs(rec.score - truth) < 0.15
+    assert abs(rec.details["h_a_given_b"] - h2) < 0.1
+    assert abs(rec.details["ceiling"] - (h2 + truth)) < 0.15  # = H(A), one sample per input
+    prov = rec.provenance
+    assert prov["registry_hash"] and prov["node_hash"] and prov["model_fingerprint"]
+    assert prov["probes"]["copying"]["seeds"] == {"inputs": 0, "sampling": 0, "estimator": 0}
+    assert "jax" in prov["versions"] and "python" in prov["versions"]
+    # black-box backend: the structure is skipped with its reason, not scored
+    skipped = by_node["copy-heads"]
+    assert skipped.score is None and "white-box" in skipped.skipped
+
+
+def test_rerun_is_cached_and_identical(workspace):
+    tmp, registry, replay = workspace
+    first = evaluate(registry, [str(replay)], store=tmp / "s.sqlite")
+    again = evaluate(registry, [str(replay)], store=tmp / "s.sqlite")
+    distinct = len({e.prompt for e in generate_inputs("repeated_tokens", PARAMS, N, 0, [])})
+    assert first.generated == distinct < N  # equal prompts share one cached sample
+    assert again.generated == 0
+    assert [r.model_dump() for r in again.records] == [r.model_dump() for r in first.records]
+
+
+def _run(*args):
+    result = CliRunner().invoke(app, list(args))
+    assert "Traceback" not in result.output
+    return result
+
+
+def test_clear_errors_keep_cached_work(workspace):
+    tmp, registry, replay = workspace
+    store = tmp / "s.sqlite"
+    bad = tmp / "broken.jsonl"
+    bad.write_text('{"prompt": "x", "seed": 0, "text": "y"}\n{not json\n')
+    result = _run(
+        "evaluate",
+        "-r",
+        str(registry),
+        "--store",
+        str(store),
+        "--model",
+        str(replay),
+        "--model",
+        str(bad),
+    )
+    assert result.exit_code == 1
+    assert "broken.jsonl:2" in result.output
+    with sqlite3.connect(store) as db:  # the first model's work is committed
+        assert db.execute("SELECT COUNT(*) FROM samples").fetchone()[0] > 0
+        assert db.execute("SELECT COUNT(*) FROM results").fetchone()[0] == 2
+
+
+@pytest.mark.parametrize(
+    ("model", "message"),
+    [
+        ("/no/such/model", "not found"),
+        ("http://127.0.0.1:9/v1#m", "cannot reach"),
+        ("zoo:gtp2-tiny", "did you mean"),
+    ],
+)
+def test_unusable_models_get_one_clear_message(workspace, model, message):
+    tmp, registry, _ = workspace
+    result = _run(
+        "evaluate", "-r", str(registry), "--store", str(tmp / "s.sqlite"), "--model", model
+    )
+    assert result.exit_code == 1
+    assert message in result.output.lower()
+
+
+def test_selector_matching_nothing(workspace):
+    tmp, registry, replay = workspace
+    result = _run(
+        "evaluate",
+        "-r",
+        str(registry),
+        "--store",
+        str(tmp / "s.sqlite"),
+        "--model",
+        str(replay),
+        "--nodes",
+        "copyng",
+    )
+    assert result.exit_code == 2
+    assert "matches no node" in result.output and "did you mean copying" in result.output
