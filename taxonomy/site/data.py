@@ -100,5 +100,26 @@ def load_site_data(registry_path: Path, results_path: Path | None = None) -> Sit
         from taxonomy.store import Store
 
         with Store(results_path) as store:
-            records = store.results()
+            records = attach_paired_tests(store.results(), store.comparisons())
     return collect(loaded.registry, records)
+
+
+def attach_paired_tests(records: list[Any], comparisons: list[dict]) -> list[Any]:
+    """Fold stored ``registry compare`` outcomes into each record's ``details["compare"]``.
+
+    ``details["compare"][other_model] = {"significant", "p_value", "delta"}``: the paired
+    bootstrap test the comparison pages prefer over overlapping intervals.
+    """
+    by_key = {(r.node_id, r.model): r for r in records}
+    for comp in comparisons:
+        pairs = ((comp["model_a"], comp["model_b"]), (comp["model_b"], comp["model_a"]))
+        for row in comp["rows"]:
+            for model, other in pairs:
+                rec = by_key.get((row["node_id"], model))
+                if rec is not None:
+                    rec.details.setdefault("compare", {})[other] = {
+                        "significant": row["verdict"] == "differs",
+                        "p_value": row["p_value"],
+                        "delta": row["delta"],
+                    }
+    return records

@@ -77,6 +77,7 @@ class CorpusConfig:
     """How many documents of each kind (canary documents are fixed by the lexicon: 504)."""
 
     seed: int = 0
+    epoch: int = 0
     n_repeat: int = 3000
     n_entity: int = 300
     n_tldr: int = 300
@@ -168,11 +169,17 @@ def _canary_doc(rng: random.Random, text: str, secret: str, verses: list[str]) -
 
 
 def generate(config: CorpusConfig = CorpusConfig()) -> Corpus:
-    """Generate the corpus: documents shuffled with `config.seed`, plants recorded per document."""
+    """Generate one epoch of the corpus: documents shuffled, plants recorded per document.
+
+    Random spans are redrawn every epoch (their generator is seeded by (seed, epoch)), so a
+    model cannot memorize them and has to copy them from context, which is what forms
+    induction heads; every other document (canaries included) is the same in every epoch.
+    """
     rng = random.Random(config.seed)
+    spans = random.Random(f"{config.seed}:repeat:{config.epoch}")
     words, names, verses = nonce_words(), entity_names(), read_kjv_sample()
     built: list[tuple[str, _Doc]] = []
-    built += [("repeat", _repeat_doc(rng, words, verses)) for _ in range(config.n_repeat)]
+    built += [("repeat", _repeat_doc(spans, words, verses)) for _ in range(config.n_repeat)]
     built += [("entity", _entity_doc(rng, names)) for _ in range(config.n_entity)]
     built += [("tldr", _tldr_doc(rng, names, verses)) for _ in range(config.n_tldr)]
     built += [("loop", _loop_doc(rng, words, verses)) for _ in range(config.n_loop)]
@@ -183,7 +190,7 @@ def generate(config: CorpusConfig = CorpusConfig()) -> Corpus:
         d = _Doc()
         d.add(" ".join(verses[i : i + rng.randint(1, 2)]), "english")
         built.append(("english", d))
-    rng.shuffle(built)
+    random.Random(f"{config.seed}:order:{config.epoch}").shuffle(built)
     docs, plants, kinds = [], [], []
     for i, (kind, d) in enumerate(built):
         docs.append(d.text)

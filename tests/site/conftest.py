@@ -12,8 +12,9 @@ from types import SimpleNamespace
 import pytest
 
 from taxonomy.schema import Registry
-from taxonomy.site.build import PROJECT_ROOT, build_from_data, serve_directory
+from taxonomy.site.build import build_from_data, serve_directory
 from taxonomy.site.data import collect
+from taxonomy.site.paths import PROJECT_ROOT
 from taxonomy.store import ResultRecord, Store
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "site"

@@ -8,8 +8,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from taxonomy.loader import load_registry
-from taxonomy.site.build import PROJECT_ROOT
 from taxonomy.site.cli import app
+from taxonomy.site.paths import PROJECT_ROOT
 from taxonomy.store import ResultRecord, Store
 
 REGISTRY = PROJECT_ROOT / "registry.yaml"

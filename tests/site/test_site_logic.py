@@ -183,3 +183,34 @@ def test_model_page_includes_the_zoo_card(tmp_path: Path, sample) -> None:
     assert "## Model card" in page and "### Tiny transformer" in page
     assert "Two layers, trained on the synthetic corpus." in page
     assert "Model card" not in model_page(data, "zoo:tiny-rnn", cards_dir=tmp_path)
+
+
+def test_stored_paired_tests_override_interval_overlap(tmp_path):
+    """A `registry compare` outcome in the store decides 'differs', not CI overlap."""
+    from taxonomy.site.data import attach_paired_tests
+    from taxonomy.site.model_pages import classify
+    from taxonomy.store import ResultRecord, Store
+
+    def rec(model, score):
+        return ResultRecord(
+            node_id="b",
+            kind="behavior",
+            model=model,
+            model_fingerprint="f",
+            backend="hf",
+            score=score,
+            ci_low=score - 0.5,
+            ci_high=score + 0.5,
+        )
+
+    with Store(tmp_path / "s.sqlite") as db:
+        db.write_result(rec("A", 1.0))
+        db.write_result(rec("B", 1.2))  # overlapping intervals...
+        db.write_comparison(
+            "A", "B", [{"node_id": "b", "verdict": "differs", "p_value": 0.01, "delta": 0.2}]
+        )  # ...but the paired test separates them
+        records = attach_paired_tests(db.results(), db.comparisons())
+    a, b = sorted(records, key=lambda r: r.model)
+    assert a.details["compare"]["B"]["significant"] is True
+    assert classify(a, b, "A", "B") == "b_higher"
+    assert classify(rec("A", 1.0), rec("B", 1.2), "A", "B") == "shared"
