@@ -73,8 +73,10 @@ def build(
     if unknown:
         raise ValueError(f"unknown zoo model(s) {unknown}; expected some of {sorted(SPECS)}")
     out.mkdir(parents=True, exist_ok=True)
-    cfgs = {n: SPECS[n].train if steps is None else dataclasses.replace(SPECS[n].train, steps=steps)
-            for n in names}
+    cfgs = {
+        n: SPECS[n].train if steps is None else dataclasses.replace(SPECS[n].train, steps=steps)
+        for n in names
+    }
     corpus, tok, token_docs, rows = prepare(min_rows=max(map(rows_needed, cfgs.values())))
     stats = corpus_statistics(corpus, token_docs, tok)
     (out / "corpus_stats.json").write_text(json.dumps(stats, indent=1) + "\n")
