@@ -38,6 +38,11 @@ _TABLE_LAM = 64  # exact inversion table for integer lam < 64
 _TABLE_KMAX = 192  # P(Poisson(63) > 191) < 1e-30
 
 
+MIN_ROWS = 256
+"""Cluster types and entries are padded to a power of two of at least this many rows (with
+zero weight), so evaluations of a few hundred inputs compile one shape, not one per size."""
+
+
 def _poisson_cdf_table():
     """Concatenated CDF rows F(k; lam), lam = 0..63, each row offset by 2*lam so the whole
     array is sorted and one ``searchsorted`` inverts every row."""
@@ -94,8 +99,8 @@ def cluster_types(cell, cluster, weights=None) -> ClusterTypes:
     sig[pc, 2 * rank + 1] = pw
     uniq, type_count = np.unique(sig, axis=0, return_counts=True)
     g, slot = np.nonzero(uniq[:, 0::2] >= 0)
-    g_size = bucket(uniq.shape[0])
-    e_size = bucket(g.size)
+    g_size = bucket(uniq.shape[0], MIN_ROWS)
+    e_size = bucket(g.size, MIN_ROWS)
     return ClusterTypes(
         entry_type=pad_to_bucket(g.astype(np.int32), e_size),
         entry_cell=pad_to_bucket(uniq[g, 2 * slot].astype(np.int32), e_size),

@@ -41,6 +41,10 @@ from estimators.bootstrap import (
 from estimators.counts import alphabet_size, bucket
 from estimators.information import DEFAULT_METHOD, METHODS, entropy, information_terms
 
+MIN_ALPHABET = 16
+"""Alphabets are padded to a power of two of at least this size: most probes' label sets then
+share one compiled shape (zero-count cells change no estimate)."""
+
 MIN_CLUSTERS = 30
 _REPLICATE_BUDGET = 1 << 24  # floats per bootstrap chunk (mult and tables), ~128 MiB
 
@@ -202,7 +206,7 @@ def behavior_score(
     if not (a.shape == b.shape == cluster.shape):
         raise ValueError(f"a, b, cluster lengths differ: {a.shape}, {b.shape}, {cluster.shape}")
     n_a, n_b = alphabet_size(a, n_a), alphabet_size(b, n_b)
-    k_pad, l_pad = bucket(n_a, 2), bucket(n_b, 2)
+    k_pad, l_pad = bucket(n_a, MIN_ALPHABET), bucket(n_b, MIN_ALPHABET)
     types = cluster_types(a * l_pad + b, cluster, weights)
     calibrated = _check(method, n_boot, level, types.n_clusters)
     (mi, h_a, h_ax, h_b, h_a_b), (r_mi, r_ha, r_hax) = _replicate_terms(
@@ -267,7 +271,7 @@ def paired_difference(
         raise ValueError("each side needs labels and cluster ids of equal length")
     n_a = alphabet_size(np.concatenate([a1, a2]), n_a)
     n_b = alphabet_size(np.concatenate([b1, b2]), n_b)
-    k_pad, l_pad = bucket(n_a, 2), bucket(n_b, 2)
+    k_pad, l_pad = bucket(n_a, MIN_ALPHABET), bucket(n_b, MIN_ALPHABET)
     side = k_pad * l_pad
     cell = np.concatenate([a1 * l_pad + b1, side + a2 * l_pad + b2])
     types = cluster_types(cell, np.concatenate([c1, c2]))

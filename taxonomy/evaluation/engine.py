@@ -81,7 +81,6 @@ class ModelRun:
     model: str
     backend_name: str
     fingerprint: str
-    white_box: bool
     sampler: Sampler
     baselines: dict[str, _Baseline] = field(default_factory=dict)
     detected: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
@@ -137,13 +136,12 @@ class Evaluation:
             "skill": self._task,
             "benchmark": self._task,
         }[node.kind]
-        if node.kind in ("structure", "element") and not run.white_box:
-            fields = {
-                "skipped": f"needs white-box access (attentions, ablation); the {run.backend_name}"
-                " backend is black-box"
-            }
-        else:
-            fields = handler(run, node)
+        reason = None
+        if node.kind in ("structure", "element"):
+            from taxonomy.backends import white_box_skip_reason
+
+            reason = white_box_skip_reason(run.sampler.backend, node_id)
+        fields = {"skipped": reason} if reason else handler(run, node)
         rec = ResultRecord(
             node_id=node_id,
             kind=node.kind,

@@ -44,7 +44,6 @@ def open_model(
         model=spec,
         backend_name=handle.name,
         fingerprint=handle.fingerprint(),
-        white_box=handle.white_box,
         sampler=sampler,
     )
 

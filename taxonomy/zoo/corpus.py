@@ -104,10 +104,10 @@ class _Doc:
 
 def _repeat_doc(rng: random.Random, words: tuple[str, ...], verses: list[str]) -> _Doc:
     d = _Doc()
-    span = " ".join(rng.choice(words) for _ in range(rng.randint(4, 16)))
+    span = " ".join(rng.choice(words) for _ in range(rng.randint(8, 32)))
     if rng.random() < 0.7:  # immediate repeats: "w1 ... wL w1 ... wL [w1 ...]"
         first = d.add(span)
-        for _ in range(rng.randint(1, 4)):
+        for _ in range(rng.randint(1, 2)):
             d.add(span, "repeat", first, "adjacent")
     else:  # distant repeat, separated by an English verse
         first = d.add(span + ".")
