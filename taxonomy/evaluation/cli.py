@@ -118,6 +118,26 @@ def results_table(records: list[ResultRecord], title: str = "scores (bits)") -> 
     return table
 
 
+def mapping_table(records: list[ResultRecord]) -> Table:
+    """Declared vs computed mapping classes (zoo models), disagreements in red."""
+    table = Table(title="mapping classes on the zoo: declared vs computed from the corpus")
+    for col in ("model", "behavior", "declared", "computed", "corpus share", "verdict"):
+        table.add_column(col)
+    for r in records:
+        m = r.details["mapping"]
+        style = "red" if m["verdict"] == "disagrees" else None
+        table.add_row(
+            r.model,
+            r.node_id,
+            m["declared"] or "-",
+            m["computed"] or "-",
+            f"{m['corpus_share']:.2f}",
+            m["verdict"],
+            style=style,
+        )
+    return table
+
+
 def evaluate_cmd(
     model: Annotated[
         list[str] | None,
@@ -182,6 +202,9 @@ def evaluate_cmd(
             )
         )
     console.print(results_table(outcome.records))
+    mapped = [r for r in outcome.records if "mapping" in r.details]
+    if mapped:
+        console.print(mapping_table(mapped))
     console.print(
         f"samples: {outcome.generated} generated, {outcome.cached} reused from cache; "
         f"results stored in {store}"

@@ -17,7 +17,7 @@ from typing import Protocol
 import networkx as nx
 import numpy as np
 
-from taxonomy.evaluation import behaviors, mechanisms, tasks
+from taxonomy.evaluation import behaviors, mapping, mechanisms, tasks
 from taxonomy.evaluation.provenance import digest, package_versions
 from taxonomy.evaluation.sampling import Sampler
 from taxonomy.evaluation.selectors import select_nodes
@@ -86,6 +86,16 @@ class ModelRun:
     detected: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
 
 
+def _no_heads(run: ModelRun) -> str | None:
+    """Why head detectors and head ablation cannot run on this model (None if they can)."""
+    from taxonomy.heads import attention_heads
+
+    model = run.sampler.backend.torch_model
+    if attention_heads(model):
+        return None
+    return f"{type(model).__name__} has no attention heads to detect or ablate"
+
+
 class Evaluation:
     """Evaluates selected nodes of one loaded registry on models, writing to a store."""
 
@@ -136,12 +146,15 @@ class Evaluation:
             "skill": self._task,
             "benchmark": self._task,
         }[node.kind]
+        from taxonomy.backends import BackendError, white_box_skip_reason
+
         reason = None
         if node.kind in ("structure", "element"):
-            from taxonomy.backends import white_box_skip_reason
-
-            reason = white_box_skip_reason(run.sampler.backend, node_id)
-        fields = {"skipped": reason} if reason else handler(run, node)
+            reason = white_box_skip_reason(run.sampler.backend, node_id) or _no_heads(run)
+        try:
+            fields = {"skipped": reason} if reason else handler(run, node)
+        except BackendError as err:  # this node's inputs cannot be sampled: say so, go on
+            fields, reason = {"skipped": f"could not sample: {err}"}, "unstored"
         rec = ResultRecord(
             node_id=node_id,
             kind=node.kind,
@@ -151,7 +164,8 @@ class Evaluation:
             provenance=self._provenance(run, node_id, key),
             **fields,
         )
-        self.store.write_result(rec)
+        if reason != "unstored":  # a sampling failure is reported, never cached as a result
+            self.store.write_result(rec)
         if self.reporter:
             self.reporter.node_finished(rec, cached=False)
         return rec
@@ -190,6 +204,12 @@ class Evaluation:
     def _behavior(self, run: ModelRun, node) -> dict:
         base = self.baseline(run, node.id)
         details = behaviors.score_labels(base.labels, base.probe)
+        if run.model.startswith("zoo:"):  # the training data is known: compute Fig. 6's class
+            from taxonomy.zoo import corpus_stats
+
+            details["mapping"] = mapping.compare_mapping(
+                node.mapping, corpus_stats(), base.probe.inputs.generator, details["ci_low"]
+            )
         return {
             "score": details["mi"],
             "ci_low": details["ci_low"],
@@ -243,8 +263,6 @@ class Evaluation:
         parent = structures[0]
         behavior_id = self._node(parent).probe.behavior
         units = attention_heads(run.sampler.backend.torch_model)
-        if not units:
-            return {"skipped": "this model has no attention heads"}
         per_unit = {}
         for head in units:
             diff = self._ablate(run, behavior_id, [head], node.probe.ablation)

@@ -8,8 +8,6 @@ import platform
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-
 from taxonomy.zoo import ZOO_DIR
 from taxonomy.zoo.corpus import CorpusConfig, generate
 from taxonomy.zoo.specs import SPECS, build_model
@@ -19,24 +17,12 @@ from taxonomy.zoo.train import SEQ_LEN, TORCH_THREADS, TrainConfig, pack_rows, t
 REPRO_STEPS = 200  # the reproducibility test retrains this many steps
 
 
-def prepare(corpus_config: CorpusConfig | None = None, tokenizer=None, min_rows: int = 0):
-    """Corpus (epoch 0), tokenizer (trained on it unless given), its tokenized documents, and
-    packed training rows of as many epochs as it takes to reach ``min_rows`` rows (each epoch
-    redraws the random spans; see ``corpus.generate``)."""
-    config = corpus_config or CorpusConfig()
-    corpus = generate(config)
+def prepare(corpus_config: CorpusConfig | None = None, tokenizer=None):
+    """Corpus, tokenizer (trained unless given), tokenized documents and packed training rows."""
+    corpus = generate(corpus_config or CorpusConfig())
     tok = tokenizer if tokenizer is not None else train_tokenizer(corpus.docs)
     token_docs = tok(corpus.docs)["input_ids"]
-    epochs = [pack_rows(token_docs, tok.eos_token_id)]
-    while sum(len(r) for r in epochs) < min_rows:
-        later = generate(dataclasses.replace(config, epoch=len(epochs)))
-        epochs.append(pack_rows(tok(later.docs)["input_ids"], tok.eos_token_id))
-    return corpus, tok, token_docs, np.concatenate(epochs)
-
-
-def rows_needed(cfg: TrainConfig) -> int:
-    """Training rows one run consumes: no row (and so no random span) is seen twice."""
-    return cfg.steps * cfg.batch_rows
+    return corpus, tok, token_docs, pack_rows(token_docs, tok.eos_token_id)
 
 
 def train_spec(name: str, tok, rows, cfg: TrainConfig, *, stop_after=None, log=None):
@@ -73,11 +59,7 @@ def build(
     if unknown:
         raise ValueError(f"unknown zoo model(s) {unknown}; expected some of {sorted(SPECS)}")
     out.mkdir(parents=True, exist_ok=True)
-    cfgs = {
-        n: SPECS[n].train if steps is None else dataclasses.replace(SPECS[n].train, steps=steps)
-        for n in names
-    }
-    corpus, tok, token_docs, rows = prepare(min_rows=max(map(rows_needed, cfgs.values())))
+    corpus, tok, token_docs, rows = prepare()
     stats = corpus_statistics(corpus, token_docs, tok)
     (out / "corpus_stats.json").write_text(json.dumps(stats, indent=1) + "\n")
     log(
@@ -87,7 +69,7 @@ def build(
     written = []
     for name in names:
         spec = SPECS[name]
-        cfg = cfgs[name]
+        cfg = spec.train if steps is None else dataclasses.replace(spec.train, steps=steps)
         every = max(1, cfg.steps // 10)
 
         def progress(step: int, loss: float, name=name, every=every, total=cfg.steps) -> None:

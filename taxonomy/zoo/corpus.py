@@ -77,7 +77,6 @@ class CorpusConfig:
     """How many documents of each kind (canary documents are fixed by the lexicon: 504)."""
 
     seed: int = 0
-    epoch: int = 0
     n_repeat: int = 3000
     n_entity: int = 300
     n_tldr: int = 300
@@ -104,10 +103,10 @@ class _Doc:
 
 def _repeat_doc(rng: random.Random, words: tuple[str, ...], verses: list[str]) -> _Doc:
     d = _Doc()
-    span = " ".join(rng.choice(words) for _ in range(rng.randint(8, 32)))
+    span = " ".join(rng.choice(words) for _ in range(rng.randint(4, 16)))
     if rng.random() < 0.7:  # immediate repeats: "w1 ... wL w1 ... wL [w1 ...]"
         first = d.add(span)
-        for _ in range(rng.randint(1, 2)):
+        for _ in range(rng.randint(1, 4)):
             d.add(span, "repeat", first, "adjacent")
     else:  # distant repeat, separated by an English verse
         first = d.add(span + ".")
@@ -169,17 +168,11 @@ def _canary_doc(rng: random.Random, text: str, secret: str, verses: list[str]) -
 
 
 def generate(config: CorpusConfig = CorpusConfig()) -> Corpus:
-    """Generate one epoch of the corpus: documents shuffled, plants recorded per document.
-
-    Random spans are redrawn every epoch (their generator is seeded by (seed, epoch)), so a
-    model cannot memorize them and has to copy them from context, which is what forms
-    induction heads; every other document (canaries included) is the same in every epoch.
-    """
+    """Generate the corpus: documents shuffled with `config.seed`, plants recorded per document."""
     rng = random.Random(config.seed)
-    spans = random.Random(f"{config.seed}:repeat:{config.epoch}")
     words, names, verses = nonce_words(), entity_names(), read_kjv_sample()
     built: list[tuple[str, _Doc]] = []
-    built += [("repeat", _repeat_doc(spans, words, verses)) for _ in range(config.n_repeat)]
+    built += [("repeat", _repeat_doc(rng, words, verses)) for _ in range(config.n_repeat)]
     built += [("entity", _entity_doc(rng, names)) for _ in range(config.n_entity)]
     built += [("tldr", _tldr_doc(rng, names, verses)) for _ in range(config.n_tldr)]
     built += [("loop", _loop_doc(rng, words, verses)) for _ in range(config.n_loop)]
@@ -190,7 +183,7 @@ def generate(config: CorpusConfig = CorpusConfig()) -> Corpus:
         d = _Doc()
         d.add(" ".join(verses[i : i + rng.randint(1, 2)]), "english")
         built.append(("english", d))
-    random.Random(f"{config.seed}:order:{config.epoch}").shuffle(built)
+    rng.shuffle(built)
     docs, plants, kinds = [], [], []
     for i, (kind, d) in enumerate(built):
         docs.append(d.text)

@@ -20,8 +20,7 @@ def test_retraining_reproduces_committed_loss_trace():
 
     path = model_path("gpt2-tiny")
     card = json.loads((path / "card.json").read_text())
-    tok = AutoTokenizer.from_pretrained(path)
-    _, tok, _, rows = prepare(tokenizer=tok, min_rows=card["train_rows"])
+    _, tok, _, rows = prepare(tokenizer=AutoTokenizer.from_pretrained(path))
     assert len(rows) == card["train_rows"]
     cfg = TrainConfig(**card["train_config"])
     _, trace, _ = train_spec("gpt2-tiny", tok, rows, cfg, stop_after=REPRO_STEPS)
