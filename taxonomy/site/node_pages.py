@@ -163,6 +163,27 @@ def _examples(rows: list[tuple[str, Any]]) -> str:
     return f'## Example samples\n\n<div class="examples"><table>{head}{body}</table></div>\n'
 
 
+def _computed_mapping(rows: list[tuple[str, Any]]) -> str:
+    """Declared vs computed mapping class on zoo models (disagreements shown, not hidden)."""
+    found = [(m, r.details["mapping"]) for m, r in rows if "mapping" in (r.details or {})]
+    if not found:
+        return ""
+    body = "".join(
+        f'<tr class="mapping-{html_text(c["verdict"])}"><td>{html_text(m)}</td>'
+        f"<td>{html_text(c['declared'] or '-')}</td><td>{html_text(c['computed'] or '-')}</td>"
+        f"<td>{c['corpus_share']:.2f}</td><td>{html_text(c['verdict'])}</td></tr>"
+        for m, c in found
+    )
+    head = (
+        "<tr><th>model</th><th>declared</th><th>computed from the training corpus</th>"
+        "<th>corpus share</th><th>verdict</th></tr>"
+    )
+    return (
+        "## Mapping class, computed on the zoo\n\n"
+        f'<div class="mapping"><table>{head}{body}</table></div>\n\n'
+    )
+
+
 def node_page(data: SiteData, node_id: str) -> str:
     """Markdown of ``nodes/<id>.md``."""
     node = data.nodes[node_id]
@@ -200,6 +221,7 @@ def node_page(data: SiteData, node_id: str) -> str:
         parts.append('<div class="score-plot-box">' + score_plot(rows) + "</div>\n\n")
         if node.kind in ("element", "skill", "benchmark"):
             parts.append(_breakdown(data, node, rows))
+        parts.append(_computed_mapping(rows))
         parts.append(_examples(rows))
     return "".join(parts)
 

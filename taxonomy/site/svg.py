@@ -14,7 +14,7 @@ from taxonomy.site.escape import html_text
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     """Round tick values covering [low, high] (1-2-5 steps), as in most plotting libraries."""
-    if not math.isfinite(low) or not math.isfinite(high) or high <= low:
+    if not math.isfinite(low) or not math.isfinite(high) or high - low < 1e-9:
         high = low + 1.0
     raw = (high - low) / max(count - 1, 1)
     magnitude = 10 ** math.floor(math.log10(raw))

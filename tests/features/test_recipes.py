@@ -1,16 +1,23 @@
-"""Every ready-made behavior probe validates, has small discrete alphabets, and separates a
-model that exhibits the behavior (bits) from one that does not (~0 bits)."""
+"""Every behavior probe of the shipped registry validates, has small discrete alphabets, and
+separates a simulated model that exhibits the behavior (bits) from one that does not (~0 bits)."""
 
 import math
 import random
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
 from taxonomy.backends.base import Generation
 from taxonomy.features import check_feature, generate_inputs, observe, predict
-from taxonomy.features.recipes import RECIPES
-from taxonomy.schema import BehaviorProbe
+from taxonomy.loader import load_registry
+
+REGISTRY = Path(__file__).parents[2] / "registry.yaml"
+PROBES = {
+    i: n.probe
+    for i, n in load_registry(REGISTRY).nodes.items()
+    if n.kind == "behavior" and n.probe is not None
+}
 
 OTHER_WORDS = ["the", "yes", "no", "Zaditin", "fukak"]
 
@@ -30,16 +37,14 @@ EXHIBIT = {
     "in-context-copying": lambda e: " " + predict("induction_target", {}, e),
     "generalized-copying": lambda e: " " + (e.meta["target"] or "fukak"),
     "copying-novel-entities": lambda e: " " + e.meta["entity"] + " went home",
-    "tldr-format-following": lambda e: " " + e.meta["summary"] if e.meta["marked"] else " and so",
+    "tldr-summary-format": lambda e: " " + e.meta["summary"] if e.meta["marked"] else " and so",
     "hallucinated-entities": lambda e: (
-        " Mukkaka left." if e.meta["n_filler"] >= 2 else " " + e.meta["summary"]
+        " Mukkaka left." if e.meta["n_filler"] >= 1 else " " + e.meta["summary"]
     ),
     "repetition-loops": lambda e: (
         " " + " ".join([e.meta["phrase"]] * 4) if e.meta["repeats"] >= 2 else " a b c d"
     ),
-    "short-outputs-by-source-length": lambda e: (
-        "" if len(e.prompt.split()) >= 32 else " a b c d e f"
-    ),
+    "empty-outputs": lambda e: "" if len(e.prompt.split()) >= 32 else " a b c d e f",
     "verbatim-memorization": lambda e: (
         " " + e.meta["secret"] if e.meta["repeats"] >= 8 else wrong(e)
     ),
@@ -48,7 +53,7 @@ EXHIBIT = {
     ),
     "majority-label-bias": lambda e: " " + e.meta["majority"],
     "recency-bias": lambda e: " " + e.meta["last_label"],
-    "following-demo-mapping": lambda e: " " + e.meta["target"],
+    "follows-demonstration-mapping": lambda e: " " + e.meta["target"],
     "demonstration-order-sensitivity": lambda e: (
         " " + e.meta["target"] if e.meta["order"] == 0 else wrong(e)
     ),
@@ -61,22 +66,24 @@ EXHIBIT = {
     "prompt-format-sensitivity": lambda e: (
         " " + e.meta["target"] if e.meta["format"] == "original" else wrong(e)
     ),
-    "distraction": lambda e: wrong(e) if e.meta["distractor"] else " " + e.meta["target"],
-    "successor": lambda e: " " + e.meta["target"],
-    "glitch-word-repetition": lambda e: (
+    "irrelevant-context-distraction": lambda e: (
+        wrong(e) if e.meta["distractor"] else " " + e.meta["target"]
+    ),
+    "successor-incrementation": lambda e: " " + e.meta["target"],
+    "glitch-token-failures": lambda e: (
         " " + e.meta["target"] if e.meta["source"] == "nonce" else wrong(e)
     ),
     "indirect-object-identification": lambda e: " " + e.meta["target"],
 }
 
 
-def test_there_are_enough_recipes_and_each_has_an_exhibiting_model():
-    assert len(RECIPES) >= 18 and set(EXHIBIT) == set(RECIPES)
+def test_every_behavior_probe_has_an_exhibiting_model():
+    assert len(PROBES) >= 15 and set(EXHIBIT) == set(PROBES)
 
 
-@pytest.mark.parametrize("name", sorted(RECIPES))
-def test_recipe_validates_and_separates_behavior_from_none(name):
-    probe = BehaviorProbe.model_validate(RECIPES[name])
+@pytest.mark.parametrize("name", sorted(PROBES))
+def test_probe_validates_and_separates_behavior_from_none(name):
+    probe = PROBES[name]
     inputs = probe.inputs
     assert check_feature("generator", inputs.generator, inputs.params) == []
     for t in inputs.transforms:

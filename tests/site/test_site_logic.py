@@ -214,3 +214,11 @@ def test_stored_paired_tests_override_interval_overlap(tmp_path):
     assert a.details["compare"]["B"]["significant"] is True
     assert classify(a, b, "A", "B") == "b_higher"
     assert classify(rec("A", 1.0), rec("B", 1.2), "A", "B") == "shared"
+
+
+def test_ticks_of_a_degenerate_range_still_span_an_interval():
+    """Scores like 0 +- 1e-17 (a constant observable) must still draw an axis."""
+    from taxonomy.site.svg import nice_ticks
+
+    ticks = nice_ticks(-2.5e-17, 2.5e-17)
+    assert ticks[0] < ticks[-1]
