@@ -51,23 +51,26 @@ def test_fmt_check_and_rewrite(tmp_path: Path, in_repo: Path):
     assert run("fmt", str(tmp_path / "absent.yaml")).exit_code == 2
 
 
+STARTER = "tests/foundation/data/starter.yaml"  # the two Fig. 2 chains, frozen for these checks
+
+
 def test_show_and_tree(in_repo: Path):
-    result = run("show", "induction-heads")
+    result = run("show", "induction-heads", "-r", STARTER)
     assert result.exit_code == 0
     assert "parents:    generalized-copying [behavior] Generalized copying ?" in result.output
     assert "children:   attention-heads [element] Attention heads ?" in result.output
-    result = run("show", "induction-head")
+    result = run("show", "induction-head", "-r", STARTER)
     assert result.exit_code == 1 and "did you mean 'induction-heads'?" in result.output
-    lines = run("tree").output.splitlines()
+    lines = run("tree", "-r", STARTER).output.splitlines()
     assert lines[0] == "crossfit [benchmark] CrossFit ?"
     assert lines[4] == "            └── attention-heads [element] Attention heads ?"
     assert len(lines) == 10
-    lines = run("tree", "--root", "copying-heads").output.splitlines()
+    lines = run("tree", "--root", "copying-heads", "-r", STARTER).output.splitlines()
     assert lines == [
         "copying-heads [structure] Copying heads ?",
         "└── attention-heads [element] Attention heads ?",
     ]
-    lines = run("tree", "--kind", "structure").output.splitlines()
+    lines = run("tree", "--kind", "structure", "-r", STARTER).output.splitlines()
     assert [line for line in lines if "[structure]" in line] == [
         "copying-heads [structure] Copying heads ?",
         "induction-heads [structure] Induction heads ?",
@@ -79,11 +82,11 @@ def test_new_adds_a_valid_node(tmp_path: Path, in_repo: Path):
     path = tmp_path / "registry.yaml"
     shutil.copy("registry.yaml", path)
     result = run(
-        "new", "behavior", "repetition-loops", "--parent", "summarization", "--registry", str(path)
+        "new", "behavior", "prompt-echoing", "--parent", "summarization", "--registry", str(path)
     )
     assert result.exit_code == 0, result.output
     loaded = load_registry(path)
-    node = loaded.nodes["repetition-loops"]
+    node = loaded.nodes["prompt-echoing"]
     assert (node.kind, node.status, node.since, node.parents) == (
         "behavior",
         "hypothesis",
@@ -91,7 +94,7 @@ def test_new_adds_a_valid_node(tmp_path: Path, in_repo: Path):
         ["summarization"],
     )
     assert run("fmt", "--check", str(path)).exit_code == 0
-    assert run("new", "behavior", "repetition-loops", "--registry", str(path)).exit_code == 1
+    assert run("new", "behavior", "prompt-echoing", "--registry", str(path)).exit_code == 1
     assert run("new", "planet", "mars", "--registry", str(path)).exit_code == 2
     assert run("new", "skill", "Not_Kebab", "--registry", str(path)).exit_code == 2
     before = path.read_text()

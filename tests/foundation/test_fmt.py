@@ -109,8 +109,8 @@ def test_two_prs_adding_different_nodes_merge_cleanly(tmp_path: Path, in_repo: P
 
     # Each new node lands where its (level, id) puts it, so the two diffs touch different lines
     # (two ids adjacent in that order, with no node between them, would still conflict).
-    ours = add(base, "behavior", "repetition-loops", "summarization")
-    theirs = add(base, "skill", "few-shot-classification", "crossfit")
+    ours = add(base, "behavior", "prompt-echoing", "summarization")
+    theirs = add(base, "skill", "analogy-completion", "crossfit")
     for name, text in (("base", base), ("ours", ours), ("theirs", theirs)):
         (tmp_path / name).write_text(text)
     merged = subprocess.run(
@@ -121,7 +121,7 @@ def test_two_prs_adding_different_nodes_merge_cleanly(tmp_path: Path, in_repo: P
     )
     assert merged.returncode == 0, merged.stdout
     both = load_text(merged.stdout)
-    assert {"repetition-loops", "few-shot-classification"} <= set(both.nodes)
+    assert {"prompt-echoing", "analogy-completion"} <= set(both.nodes)
     assert format_text(merged.stdout) == merged.stdout
 
 

@@ -25,16 +25,15 @@ CHAINS = [
 ]
 
 
-def test_starter_registry_holds_both_fig2_chains(in_repo: Path):
+def test_registry_holds_both_fig2_chains(in_repo: Path):
     loaded = load_registry("registry.yaml")
     assert validate("registry.yaml") == []
-    assert set(loaded.nodes) == {node for chain in CHAINS for node in chain}
+    assert {node for chain in CHAINS for node in chain} <= set(loaded.nodes)
     for chain in CHAINS:
         for child, parent in zip(chain, chain[1:], strict=False):
             assert loaded.graph.has_edge(child, parent)
     assert nx.is_directed_acyclic_graph(loaded.graph)
-    assert all(node.status == "hypothesis" for node in loaded.nodes.values())
-    assert loaded.nodes["induction-heads"].references[0] == "arXiv:2209.11895"
+    assert "arXiv:2209.11895" in loaded.nodes["induction-heads"].references
 
 
 def test_positions_point_at_each_node(in_repo: Path):
