@@ -121,7 +121,7 @@ class Estimator(Strict):
     """How labels become bits: estimator method, bootstrap size, interval level, MDL weight."""
 
     method: EstimatorMethod = "default"
-    n_boot: int = Field(1000, ge=0, le=100_000)
+    n_boot: int = Field(1000, ge=2, le=100_000, description="Bootstrap resamples of the inputs.")
     level: float = Field(0.95, gt=0.0, lt=1.0)
     alpha: float = Field(1.0, ge=0.0, description="Weight of H(A|B) in the MDL score.")
     seed: int = Field(0, ge=0)
@@ -149,8 +149,8 @@ class Metamodel(Strict):
     """The flax metamodel that predicts success from the children's features."""
 
     folds: int = Field(5, ge=2, le=20)
-    hidden: int = Field(32, ge=0, le=4096, description="0 means logistic regression.")
-    epochs: int = Field(200, ge=1, le=100_000)
+    hidden: int = Field(64, ge=0, le=4096, description="0 means logistic regression.")
+    epochs: int = Field(300, ge=1, le=100_000, description="Full-batch optimizer steps per fold.")
     seed: int = Field(0, ge=0)
 
 

@@ -322,7 +322,9 @@ class Evaluation:
         children = self._behavior_descendants(node.id)
         predictors = {c: self._node(c).probe.predictor for c in children}
         feats, child_labels, skipped = tasks.child_features(predictors, examples)
-        key = jax.random.key(self.overrides.estimator(Estimator()).seed)
+        meta_cfg = probe.metamodel
+        seed = meta_cfg.seed if self.overrides.seed is None else self.overrides.seed
+        key = jax.random.key(seed)
         details: dict = {
             "success_rate": float(success.mean()),
             "n_samples": int(success.size),
@@ -340,7 +342,9 @@ class Evaluation:
             cluster,
             key=key,
             n_classes=2,
-            folds=probe.metamodel.folds,
+            folds=meta_cfg.folds,
+            hidden=meta_cfg.hidden,
+            steps=meta_cfg.epochs,
         ).to_dict()
         per_edge = {}
         for child, ids in child_labels.items():
