@@ -159,3 +159,17 @@ def test_selector_matching_nothing(workspace):
     )
     assert result.exit_code == 2
     assert "matches no node" in result.output and "did you mean copying" in result.output
+
+
+def test_compare_finds_the_model_that_copies(workspace):
+    """A copying model vs one that always says "zzz": the paired test must separate them."""
+    from taxonomy.evaluation.compare import compare
+
+    tmp, registry, replay = workspace
+    silent = tmp / "silent.jsonl"
+    rows = [json.loads(line) for line in replay.read_text().splitlines()]
+    silent.write_text("\n".join(json.dumps({**r, "text": " zzz"}) for r in rows) + "\n")
+    (row,) = compare(str(replay), str(silent), registry, store=tmp / "s.sqlite")
+    assert row.node_id == "copying" and row.verdict == "differs"
+    assert row.delta < 0 and row.ci_delta[1] < 0 and row.p_value < 0.05
+    assert abs(row.bits_b) < 0.05  # a constant output carries no information
