@@ -292,9 +292,23 @@ def verify_cmd(
         raise typer.Exit(1)
 
 
+def serve_cmd(
+    model: Annotated[str, typer.Option("--model", "-m", help="zoo:NAME, local dir or hub id.")],
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    device: DeviceOpt = "auto",
+) -> None:
+    """Serve a model as an OpenAI-compatible completions endpoint (/v1/completions)."""
+    from taxonomy.backends.serve import serve
+
+    err_console.print(f"serving {model} at http://{host}:{port}/v1 (Ctrl-C stops)")
+    _guard(lambda: serve(model, host, port, device=device))
+
+
 def register(app: typer.Typer) -> None:
     """Add the evaluation commands to the main ``registry`` app."""
     app.command("evaluate")(evaluate_cmd)
     app.command("results")(results_cmd)
     app.command("compare")(compare_cmd)
     app.command("verify")(verify_cmd)
+    app.command("serve")(serve_cmd)
