@@ -151,10 +151,11 @@ class Evaluation:
         reason = None
         if node.kind in ("structure", "element"):
             reason = white_box_skip_reason(run.sampler.backend, node_id) or _no_heads(run)
+        cache = True
         try:
             fields = {"skipped": reason} if reason else handler(run, node)
         except BackendError as err:  # this node's inputs cannot be sampled: say so, go on
-            fields, reason = {"skipped": f"could not sample: {err}"}, "unstored"
+            fields, cache = {"skipped": f"could not sample: {err}"}, False
         rec = ResultRecord(
             node_id=node_id,
             kind=node.kind,
@@ -164,7 +165,7 @@ class Evaluation:
             provenance=self._provenance(run, node_id, key),
             **fields,
         )
-        if reason != "unstored":  # a sampling failure is reported, never cached as a result
+        if cache:  # a sampling failure is reported, never cached as a result
             self.store.write_result(rec)
         if self.reporter:
             self.reporter.node_finished(rec, cached=False)
