@@ -39,8 +39,13 @@ def joint_counts(a, b, n_a: int, n_b: int, weights=None):
     """
     a = jnp.asarray(a)
     b = jnp.asarray(b)
-    w = jnp.ones(a.shape, jnp.float64) if weights is None else jnp.asarray(weights, jnp.float64)
     flat = a * n_b + b
+    if weights is None and a.shape[0] < 2**31:
+        # Unweighted counts are exact in int32 (below 2^31 samples), and an int32 scatter-add
+        # runs about 2.5x faster than a float64 one on CPU (benchmarks/estimators.py).
+        out = jnp.zeros((n_a * n_b,), jnp.int32).at[flat].add(1, mode="drop")
+        return out.astype(jnp.float64).reshape(n_a, n_b)
+    w = jnp.ones(a.shape, jnp.float64) if weights is None else jnp.asarray(weights, jnp.float64)
     out = jnp.zeros((n_a * n_b,), jnp.float64).at[flat].add(w, mode="drop")
     return out.reshape(n_a, n_b)
 
