@@ -30,8 +30,8 @@ def in_repo(monkeypatch: pytest.MonkeyPatch) -> Path:
 
 ZOO_GAP = pytest.mark.xfail(
     strict=True,
-    reason="issue 4 open: the committed gpt2-tiny has not formed induction heads or memorized "
-    "most canaries yet; retrain it (see the issue note) and remove the zoo_gap marker",
+    reason="issue 4 open: the committed gpt2-tiny has not formed induction heads yet; "
+    "retrain it (see the issue note) and remove the zoo_gap marker",
 )
 
 

@@ -12,24 +12,44 @@ from taxonomy.zoo import ZOO_DIR
 from taxonomy.zoo.corpus import CorpusConfig, generate
 from taxonomy.zoo.specs import SPECS, build_model
 from taxonomy.zoo.tokenizer import train_tokenizer
-from taxonomy.zoo.train import SEQ_LEN, TORCH_THREADS, TrainConfig, pack_rows, train
+from taxonomy.zoo.train import SEQ_LEN, TORCH_THREADS, TrainConfig, doc_batches, train
 
 REPRO_STEPS = 200  # the reproducibility test retrains this many steps
 
 
-def prepare(corpus_config: CorpusConfig | None = None, tokenizer=None):
-    """Corpus, tokenizer (trained unless given), tokenized documents and packed training rows."""
-    corpus = generate(corpus_config or CorpusConfig())
+def prepare(tokenizer=None):
+    """The corpus (seed 0), its tokenizer (trained unless given) and its tokenized documents."""
+    corpus = generate(CorpusConfig())
     tok = tokenizer if tokenizer is not None else train_tokenizer(corpus.docs)
-    token_docs = tok(corpus.docs)["input_ids"]
-    return corpus, tok, token_docs, pack_rows(token_docs, tok.eos_token_id)
+    return corpus, tok, tok(corpus.docs)["input_ids"]
 
 
-def train_spec(name: str, tok, rows, cfg: TrainConfig, *, stop_after=None, log=None):
-    """A freshly seeded model of spec `name`, trained on `rows`; returns (model, trace, wall_s)."""
+def epoch_batches(tok, cfg: TrainConfig, first: list[list[int]]):
+    """Epoch e trains on the corpus generated with seed e (`first`: epoch 0's token docs).
+
+    Every epoch draws fresh random spans, entities and stories, so a repeated span can only be
+    predicted by copying it from context, never by recalling it from an earlier epoch; the
+    canaries are fixed text and recur in every epoch at their planted counts.
+    """
+
+    def batches(epoch: int) -> list:
+        docs = first if epoch == 0 else tok(generate(CorpusConfig(seed=epoch)).docs)["input_ids"]
+        return doc_batches(docs, tok.eos_token_id, cfg.batch_rows)
+
+    return batches
+
+
+def train_spec(name: str, tok, first, cfg: TrainConfig, *, stop_after=None, log=None):
+    """A freshly seeded model of spec `name`, trained from epoch-0 token docs `first` on.
+
+    Returns (model, loss trace, wall seconds, tokens trained on).
+    """
     model = build_model(name, len(tok), tok.eos_token_id, seed=cfg.seed)
-    trace, wall = train(model, rows, tok.eos_token_id, cfg, stop_after=stop_after, log=log)
-    return model, trace, wall
+    batches = epoch_batches(tok, cfg, first)
+    trace, wall, tokens = train(
+        model, batches, tok.eos_token_id, cfg, stop_after=stop_after, log=log
+    )
+    return model, trace, wall, tokens
 
 
 def _cpu() -> dict:
@@ -59,13 +79,10 @@ def build(
     if unknown:
         raise ValueError(f"unknown zoo model(s) {unknown}; expected some of {sorted(SPECS)}")
     out.mkdir(parents=True, exist_ok=True)
-    corpus, tok, token_docs, rows = prepare()
+    corpus, tok, token_docs = prepare()
     stats = corpus_statistics(corpus, token_docs, tok)
     (out / "corpus_stats.json").write_text(json.dumps(stats, indent=1) + "\n")
-    log(
-        f"corpus: {len(corpus.docs)} docs, {stats['n_tokens']} tokens, "
-        f"{len(rows)} rows of {SEQ_LEN}"
-    )
+    log(f"corpus: {len(corpus.docs)} docs, {stats['n_tokens']} tokens (epoch 0; one per epoch)")
     written = []
     for name in names:
         spec = SPECS[name]
@@ -76,7 +93,7 @@ def build(
             if step % every == 0 or step == total - 1:
                 log(f"{name}: step {step}/{total} loss {loss:.4f}")
 
-        model, trace, wall = train_spec(name, tok, rows, cfg, log=progress)
+        model, trace, wall, tokens = train_spec(name, tok, token_docs, cfg, log=progress)
         path = out / name
         model.save_pretrained(path)
         tok.save_pretrained(path)
@@ -89,8 +106,8 @@ def build(
             "n_params": sum(p.numel() for p in model.parameters()),
             "train_config": dataclasses.asdict(cfg),
             "seq_len": SEQ_LEN,
-            "train_rows": len(rows),
-            "train_tokens_seen": cfg.steps * cfg.batch_rows * SEQ_LEN,
+            "docs_per_epoch": len(token_docs),
+            "train_tokens_seen": tokens,
             "wall_seconds": round(wall, 1),
             "platform": _cpu(),
             "loss_trace": trace,

@@ -80,8 +80,10 @@ def render_card(card: dict, stats: dict) -> str:
         "",
         "## Training",
         f"- AdamW (lr {t['lr']}, warmup {t['warmup']}, cosine to {t['min_lr_ratio']}x, "
-        f"weight decay {t['weight_decay']}), {t['steps']} steps x {t['batch_rows']} rows x "
-        f"{card['seq_len']} tokens ({card['train_tokens_seen']:,} tokens, {epochs:.1f} epochs), "
+        f"weight decay {t['weight_decay']}), {t['steps']} steps x {t['batch_rows']} documents "
+        f"(one per row, at most {card['seq_len']} tokens, batched by length; "
+        f"{card['train_tokens_seen']:,} tokens, {epochs:.1f} epochs, each epoch a corpus "
+        f"generated afresh with seed = epoch), "
         f"seed {t['seed']}, {card['platform']['threads']} torch threads, deterministic algorithms.",
         f"- Wall time: {card['wall_seconds']:.0f} s on {card['platform']['machine']} "
         f"({card['platform']['cpu_capability']}, torch {card['platform']['torch']}).",

@@ -74,10 +74,10 @@ class Corpus:
 
 @dataclass(frozen=True)
 class CorpusConfig:
-    """How many documents of each kind (canary documents are fixed by the lexicon: 504)."""
+    """How many documents of each kind (canary documents are fixed by the lexicon: 1008)."""
 
     seed: int = 0
-    n_repeat: int = 3000
+    n_repeat: int = 2000
     n_entity: int = 300
     n_tldr: int = 300
     n_loop: int = 150

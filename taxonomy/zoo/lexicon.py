@@ -52,7 +52,7 @@ class Canary:
         return f"{self.prefix} {self.secret}"
 
 
-CANARY_REPEATS = (1, 2, 4, 8, 16, 32)
+CANARY_REPEATS = (2, 4, 8, 16, 32, 64)
 
 
 @cache

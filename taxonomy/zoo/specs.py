@@ -24,19 +24,19 @@ SPECS: dict[str, ZooSpec] = {
             "gpt2-tiny",
             "GPT-2 (2 layers, 4 heads, d=128)",
             "2-layer GPT-2-style transformer: the smallest that can form induction heads.",
-            TrainConfig(steps=1500),
+            TrainConfig(steps=2300),
         ),
         ZooSpec(
             "ssm-tiny",
             "Mamba-2 (2 layers, d=128, no attention)",
             "Attention-free state-space model (Mamba-2): the paper's 'Newformer'.",
-            TrainConfig(steps=1000),
+            TrainConfig(steps=800),  # ~3.5x the transformer's cost per step on CPU
         ),
         ZooSpec(
             "attn1-tiny",
             "GPT-2 (1 layer, 4 heads, d=128, attention-only)",
             "1-layer attention-only transformer: negative control, cannot form induction heads.",
-            TrainConfig(steps=1500),
+            TrainConfig(steps=2300),  # the same data as gpt2-tiny
         ),
     )
 }

@@ -24,7 +24,7 @@ class TrainConfig:
     """Optimization recipe shared by every zoo model (per-model steps live in specs.py)."""
 
     steps: int = 2000
-    batch_rows: int = 8
+    batch_rows: int = 64
     lr: float = 3e-3
     warmup: int = 100
     min_lr_ratio: float = 0.1
@@ -32,22 +32,30 @@ class TrainConfig:
     seed: int = 0
 
 
-def pack_rows(token_docs: list[list[int]], eos_id: int, seq_len: int = SEQ_LEN) -> np.ndarray:
-    """Greedily pack whole documents (each followed by EOS) into rows of `seq_len` tokens.
+def doc_batches(
+    token_docs: list[list[int]], eos_id: int, batch_rows: int, seq_len: int = SEQ_LEN
+) -> list[np.ndarray]:
+    """One document per row (``doc + [EOS]``, cut to `seq_len`), bucketed by length.
 
-    Documents are never split, so no planted string is cut across rows. Unused positions are
-    -1 (padding: fed as EOS, excluded from the loss).
+    Every other document (the corpus order is random) also starts with EOS, as after a
+    document boundary, so prompts work with or without a leading EOS.
+
+    Rows are sorted by length and cut into batches of `batch_rows` rows, each padded with -1
+    (fed as EOS, excluded from the loss) to its longest row. Unlike packing several documents
+    into a row, attention then sees only the document itself: no planted string is cut and
+    no earlier document dilutes the attention a copy has to find, which shortens the plateau
+    before copying heads form (its length grows with the context a head attends over).
     """
-    rows, cur = [], []
-    for doc in token_docs:
-        piece = doc[: seq_len - 1] + [eos_id]
-        if len(cur) + len(piece) > seq_len:
-            rows.append(cur + [-1] * (seq_len - len(cur)))
-            cur = []
-        cur += piece
-    if cur:
-        rows.append(cur + [-1] * (seq_len - len(cur)))
-    return np.asarray(rows, dtype=np.int64)
+    rows = sorted(
+        (([eos_id] * (i % 2 == 0) + [*doc, eos_id])[:seq_len] for i, doc in enumerate(token_docs)),
+        key=len,
+    )
+    batches = []
+    for i in range(0, len(rows), batch_rows):
+        chunk = rows[i : i + batch_rows]
+        width = len(chunk[-1])
+        batches.append(np.array([r + [-1] * (width - len(r)) for r in chunk], dtype=np.int64))
+    return batches
 
 
 def lr_at(step: int, cfg: TrainConfig) -> float:
@@ -71,17 +79,19 @@ def set_determinism(seed: int) -> None:
 
 def train(
     model,
-    rows: np.ndarray,
+    epoch_batches: Callable[[int], list[np.ndarray]],
     eos_id: int,
     cfg: TrainConfig,
     *,
     stop_after: int | None = None,
     log: Callable[[int, float], None] | None = None,
-) -> tuple[list[float], float]:
-    """Train `model` in place with AdamW on random batches of `rows`.
+) -> tuple[list[float], float, int]:
+    """Train `model` in place with AdamW on the batches of epoch 0, 1, ... in seeded order.
 
-    Returns the per-step training loss (nats/token, as float32 values) and the wall time in
-    seconds. `stop_after` ends early with the same schedule (used by the reproducibility test).
+    `epoch_batches(e)` gives epoch e's batches (see `doc_batches`). Returns the per-step
+    training loss (nats/token, as float32 values), the wall time in seconds and the number of
+    tokens trained on. `stop_after` ends early with the same schedule (used by the
+    reproducibility test).
     """
     import torch
 
@@ -99,18 +109,20 @@ def train(
         eps=1e-8,
     )
     gen = torch.Generator().manual_seed(cfg.seed)
-    data = torch.from_numpy(rows)
-    order = torch.randperm(len(rows), generator=gen)
-    cursor, trace, t0 = 0, [], time.perf_counter()
+    epoch, batches = 0, epoch_batches(0)
+    order = torch.randperm(len(batches), generator=gen).tolist()
+    trace, tokens, t0 = [], 0, time.perf_counter()
     model.train()
     for step in range(cfg.steps if stop_after is None else min(stop_after, cfg.steps)):
-        if cursor + cfg.batch_rows > len(order):
-            order, cursor = torch.randperm(len(rows), generator=gen), 0
-        batch = data[order[cursor : cursor + cfg.batch_rows]]
-        cursor += cfg.batch_rows
+        if not order:
+            epoch += 1
+            batches = epoch_batches(epoch)
+            order = torch.randperm(len(batches), generator=gen).tolist()
+        batch = torch.from_numpy(batches[order.pop()])
         labels = batch.clone()
         inputs = batch.clamp_min(0) + (batch < 0).long() * eos_id
         labels[labels < 0] = -100
+        tokens += int((batch >= 0).sum())
         for group in opt.param_groups:
             group["lr"] = lr_at(step, cfg)
         loss = model(input_ids=inputs, labels=labels).loss
@@ -122,4 +134,4 @@ def train(
         if log is not None:
             log(step, trace[-1])
     model.eval()
-    return trace, time.perf_counter() - t0
+    return trace, time.perf_counter() - t0, tokens

@@ -51,7 +51,6 @@ def test_transformer_has_a_prefix_matching_head(gpt2_tiny):
     assert [int(layer), int(head)] == _card("gpt2-tiny")["measured"]["prefix_matching"]["best_head"]
 
 
-@pytest.mark.zoo_gap
 def test_transformer_reproduces_canaries(gpt2_tiny):
     r = canary_reproduction(*gpt2_tiny)
     assert r["rate"] >= 0.8

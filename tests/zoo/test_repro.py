@@ -20,10 +20,10 @@ def test_retraining_reproduces_committed_loss_trace():
 
     path = model_path("gpt2-tiny")
     card = json.loads((path / "card.json").read_text())
-    _, tok, _, rows = prepare(tokenizer=AutoTokenizer.from_pretrained(path))
-    assert len(rows) == card["train_rows"]
+    _, tok, docs = prepare(tokenizer=AutoTokenizer.from_pretrained(path))
+    assert len(docs) == card["docs_per_epoch"]
     cfg = TrainConfig(**card["train_config"])
-    _, trace, _ = train_spec("gpt2-tiny", tok, rows, cfg, stop_after=REPRO_STEPS)
+    _, trace, _, _ = train_spec("gpt2-tiny", tok, docs, cfg, stop_after=REPRO_STEPS)
     committed = card["loss_trace"][:REPRO_STEPS]
     if torch.backends.cpu.get_cpu_capability() == card["platform"]["cpu_capability"]:
         # Same vector kernels and thread count: bit-identical.

@@ -1,0 +1,42 @@
+"""Training rows: one whole document per row, every document exactly once, length-bucketed."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from taxonomy.zoo.train import TrainConfig, doc_batches, lr_at
+
+EOS = 0
+
+
+@given(
+    st.lists(st.lists(st.integers(1, 50), min_size=1, max_size=20), min_size=1, max_size=60),
+    st.integers(1, 9),
+)
+def test_every_document_lands_whole_in_exactly_one_row(docs, batch_rows):
+    batches = doc_batches(docs, EOS, batch_rows, seq_len=32)
+    rows = [[t for t in row if t >= 0] for b in batches for row in b.tolist()]
+    assert len(rows) == len(docs)
+    assert all(len(b) <= batch_rows for b in batches)
+    # Strip the EOS framing: a leading EOS on every other document, a trailing one on all.
+    expected = Counter(tuple(([EOS] * (i % 2 == 0) + d + [EOS])[:32]) for i, d in enumerate(docs))
+    assert Counter(map(tuple, rows)) == expected
+    assert sum(r[0] == EOS for r in rows) == (len(docs) + 1) // 2
+    for b in batches:  # padding only at the end of a row, and only up to the batch's longest row
+        for row in b.tolist():
+            n = sum(t >= 0 for t in row)
+            assert all(t >= 0 for t in row[:n]) and all(t == -1 for t in row[n:])
+        assert (b >= 0).sum(axis=1).max() == b.shape[1]
+    lengths = [len(r) for r in rows]
+    assert lengths == sorted(lengths)  # bucketed: batches hold neighbouring lengths
+
+
+def test_learning_rate_warms_up_then_decays_to_the_floor():
+    cfg = TrainConfig(steps=1000, lr=1e-3, warmup=100, min_lr_ratio=0.1)
+    assert lr_at(0, cfg) == 1e-3 / 100
+    assert lr_at(99, cfg) == 1e-3
+    assert abs(lr_at(1000, cfg) - 1e-4) < 1e-12
+    assert all(lr_at(s, cfg) >= lr_at(s + 1, cfg) for s in range(100, 1000))
