@@ -9,8 +9,7 @@ exchangeable, so they are merged on the host into *types* ``g`` with ``n_g`` mem
 replicate draws one ``Poisson(n_g)`` per type (a sum of independent Poissons is Poisson).  For
 i.i.d. pairs the types are the occupied cells, so the cost per replicate is O(cells), not O(N).
 
-Each ``Poisson(lam)`` draw costs one uint32 (``poisson_inverse``; the name predates the alias
-method):
+Each ``Poisson(lam)`` draw costs one uint32 (``poisson_draws``):
 
 * bits: Philox4x32-10 (Salmon et al. 2011), keyed by 64 bits drawn from the caller's key, in
   plain integer ops: counter-based, so a key gives bit-identical draws, under ``vmap`` too.
@@ -23,12 +22,9 @@ method):
   O(lam^-3/2).  Type counts are known on the host, so ``cluster_types`` lists the types with
   ``n_g >= 64`` (``large_type``) and only those columns evaluate this branch.
 
-Measured on the shared 2-core CPU for ``benchmarks/estimators.py`` (b) (1,000 replicates x 4,096
-types): the draws take 0.07-0.12 s, against 0.6-0.7 s for the former threefry uniforms, CDF
-binary search and everywhere-evaluated ``ndtri``, and 3.6 s for ``jax.random.poisson``; Philox
-alone is 7x faster than threefry.  With ``cluster_types`` sorting rows by ``lexsort`` (0.07 ->
-0.02 s), benchmark (b) takes 0.24-0.31 s, 0.43-0.52x numpy's multinomial resampling in the same
-runs (before: 1.0-1.2 s, 2.2x).
+Against ``jax.random.poisson`` (rejection) and threefry uniforms with a CDF binary search,
+this is the fastest way found on CPU; ``benchmarks/estimators.py`` (b) measures the whole
+bootstrap against numpy's multinomial resampling in the same run.
 
 Interval: ``normal_bc``, the bias-corrected normal interval (Efron & Tibshirani 1993, sec. 10.6
 and 13.2): ``centre = 2t - mean(t*)``, ``centre +- z se*``.  Subtracting the bootstrap bias
@@ -252,7 +248,7 @@ def _cornish_fisher(bits, lam):
     return jnp.maximum(jnp.floor(lam + jnp.sqrt(jnp.maximum(lam - 1.0 / 12.0, 0.0)) * w + 0.5), 0.0)
 
 
-def poisson_inverse(key, lam, shape, large=None):
+def poisson_draws(key, lam, shape, large=None):
     """``Poisson(lam)`` draws of ``shape``, float64, one uint32 each (see module docstring).
 
     ``lam`` must be integer-valued where ``lam < 64``.  ``large``: optional host array of the
@@ -295,7 +291,7 @@ def bootstrap_counts(key, types: ClusterTypes, n_cells: int, n_boot: int):
     statistics (e.g. the ceiling's ``H[A|X]``) consistently with the tables.
     """
     lam = jnp.asarray(types.type_count)
-    mult = poisson_inverse(key, lam, (n_boot, lam.shape[0]), types.large_type)
+    mult = poisson_draws(key, lam, (n_boot, lam.shape[0]), types.large_type)
     vals = mult[:, types.entry_type] * jnp.asarray(types.entry_weight)[None, :]
     tables = jnp.zeros((n_boot, n_cells), jnp.float64).at[:, types.entry_cell].add(vals)
     return tables, mult

@@ -19,7 +19,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from estimators.bootstrap import interval, poisson_inverse
+from estimators.bootstrap import interval, poisson_draws
 
 LN2 = math.log(2.0)
 
@@ -140,7 +140,7 @@ def metamodel_information(
     # Poisson bootstrap over groups of the mean per-sample gap.
     g_sum = np.bincount(grp, weights=gap, minlength=n_groups)
     g_n = np.bincount(grp, minlength=n_groups).astype(np.float64)
-    mult = poisson_inverse(k_boot, jnp.ones(n_groups), (n_boot, n_groups))
+    mult = poisson_draws(k_boot, jnp.ones(n_groups), (n_boot, n_groups))
     reps = (mult @ g_sum) / jnp.maximum(mult @ g_n, 1.0)
     info = float(gap.mean())
     ci = interval(jnp.asarray(info), reps, level)
