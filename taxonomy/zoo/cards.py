@@ -47,7 +47,8 @@ def _pct(x: float) -> str:
 def render_card(card: dict, stats: dict) -> str:
     """The markdown model card."""
     m, t, name = card["measured"], card["train_config"], card["name"]
-    epochs = card["train_tokens_seen"] / stats["n_tokens"]
+    # Every epoch's corpus has the same number of documents, hence of batches.
+    epochs = t["steps"] / -(-card["docs_per_epoch"] // t["batch_rows"])
     trace = card["loss_trace"]
     steps = len(trace)
     marks = sorted({0, steps // 10, steps // 4, steps // 2, 3 * steps // 4, steps - 1})
