@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 _BARS = "▁▂▃▄▅▆▇█"
@@ -48,7 +49,7 @@ def render_card(card: dict, stats: dict) -> str:
     """The markdown model card."""
     m, t, name = card["measured"], card["train_config"], card["name"]
     # Every epoch's corpus has the same number of documents, hence of batches.
-    epochs = t["steps"] / -(-card["docs_per_epoch"] // t["batch_rows"])
+    epochs = t["steps"] / math.ceil(card["docs_per_epoch"] / t["batch_rows"])
     trace = card["loss_trace"]
     steps = len(trace)
     marks = sorted({0, steps // 10, steps // 4, steps // 2, 3 * steps // 4, steps - 1})

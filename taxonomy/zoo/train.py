@@ -109,8 +109,7 @@ def train(
         eps=1e-8,
     )
     gen = torch.Generator().manual_seed(cfg.seed)
-    epoch, batches = 0, epoch_batches(0)
-    order = torch.randperm(len(batches), generator=gen).tolist()
+    epoch, batches, order = -1, [], []
     trace, tokens, t0 = [], 0, time.perf_counter()
     model.train()
     for step in range(cfg.steps if stop_after is None else min(stop_after, cfg.steps)):

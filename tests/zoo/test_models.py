@@ -11,7 +11,7 @@ torch = pytest.importorskip("torch")
 
 from taxonomy import heads  # noqa: E402
 from taxonomy.zoo import model_path  # noqa: E402
-from taxonomy.zoo.corpus import generate  # noqa: E402
+from taxonomy.zoo.build import prepare  # noqa: E402
 from taxonomy.zoo.measure import canary_reproduction, induction_accuracy  # noqa: E402
 from taxonomy.zoo.train import doc_batches  # noqa: E402
 
@@ -84,7 +84,7 @@ def test_cards_report_every_phenomenon(name):
 def test_card_epochs_count_the_batches_trained_on(gpt2_tiny):
     _, tok = gpt2_tiny
     card = _card("gpt2-tiny")
-    docs = tok(generate().docs)["input_ids"]
+    _, _, docs = prepare(tokenizer=tok)
     per_epoch = len(doc_batches(docs, tok.eos_token_id, card["train_config"]["batch_rows"]))
     text = (model_path("gpt2-tiny") / "card.md").read_text()
     assert f"{card['train_config']['steps'] / per_epoch:.1f} epochs" in text
