@@ -30,7 +30,10 @@ StoreOpt = Annotated[Path, typer.Option("--store", help="The results store (SQLi
 DeviceOpt = Annotated[str, typer.Option("--device", help="auto | cpu | cuda")]
 NodesOpt = Annotated[
     str | None,
-    typer.Option("--nodes", help="ids, globs (copying-*), kind:KIND or under:ID, comma-separated"),
+    typer.Option(
+        "--nodes",
+        help="ids, globs (copying-*), kind:KIND, under:ID or changed:GIT_REF, comma-separated",
+    ),
 ]
 
 
@@ -201,6 +204,13 @@ def evaluate_cmd(
                 reporter=reporter,
             )
         )
+    if not outcome.records:
+        console.print(
+            f"nothing to evaluate: no operationalized node matches --nodes {nodes!r}"
+            if nodes
+            else "nothing to evaluate: the registry has no operationalized node"
+        )
+        return
     console.print(results_table(outcome.records))
     mapped = [r for r in outcome.records if "mapping" in r.details]
     if mapped:

@@ -119,7 +119,7 @@ class Evaluation:
     # -- plan ------------------------------------------------------------------------------
     def plan(self, selector: str | None) -> list[str]:
         """Selected operationalized nodes, lower levels first (dependencies before users)."""
-        chosen = select_nodes(self.graph, selector)
+        chosen = select_nodes(self.graph, selector, self.loaded.path)
         return sorted(
             (i for i in chosen if self._node(i).probe is not None),
             key=lambda i: _ORDER[self._node(i).kind],

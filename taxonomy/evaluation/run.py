@@ -103,6 +103,8 @@ def evaluate(
     with Store(store) as db:
         evaluation = Evaluation(loaded, db, Overrides(n=n, k=k, seed=seed), reporter)
         node_ids = evaluation.plan(nodes)
+        if not node_ids:  # e.g. only hypotheses, or a changed: selector on a branch of prose
+            return Outcome()
         models = models or default_models()
         if reporter:
             reporter.planned(len(node_ids) * len(models))

@@ -1,14 +1,17 @@
 """Node selectors for ``--nodes``: which registry nodes an evaluation covers.
 
 A selector is a comma-separated list of terms; a node is selected when any term matches:
-an id (``induction-copying``), a glob (``copying-*``), a kind (``kind:behavior``), or a
-subtree (``under:in-context-learning``, the node and everything below it).
+an id (``induction-copying``), a glob (``copying-*``), a kind (``kind:behavior``), a
+subtree (``under:in-context-learning``, the node and everything below it), or the nodes a
+branch adds or edits (``changed:origin/main``: new or different from the registry file at that
+git revision, uncommitted edits included).
 """
 
 from __future__ import annotations
 
 import difflib
 import fnmatch
+from pathlib import Path
 
 import networkx as nx
 
@@ -17,8 +20,14 @@ class SelectorError(ValueError):
     """A selector that matches nothing, with the closest ids as a hint."""
 
 
-def select_nodes(graph: nx.DiGraph, selector: str | None) -> list[str]:
-    """Ids matched by ``selector`` (all nodes when None), in graph insertion order."""
+def select_nodes(
+    graph: nx.DiGraph, selector: str | None, registry_path: str | Path | None = None
+) -> list[str]:
+    """Ids matched by ``selector`` (all nodes when None), in graph insertion order.
+
+    ``changed:REF`` terms read ``registry_path``'s git history; matching no node is not an
+    error for them (a branch may change no node).
+    """
     ids = list(graph.nodes)
     if not selector:
         return ids
@@ -28,6 +37,9 @@ def select_nodes(graph: nx.DiGraph, selector: str | None) -> list[str]:
             continue
         if term.startswith("kind:"):
             hits = {i for i in ids if graph.nodes[i]["node"].kind == term[5:]}
+        elif term.startswith("changed:"):
+            chosen |= _changed(registry_path, term[8:]) & set(ids)
+            continue
         elif term.startswith("under:"):
             root = term[6:]
             hits = {root, *nx.ancestors(graph, root)} if root in graph else set()
@@ -39,7 +51,20 @@ def select_nodes(graph: nx.DiGraph, selector: str | None) -> list[str]:
             kinds = "kind:behavior, kind:skill, ..."
             raise SelectorError(
                 f"node selector term {term!r} matches no node{hint} "
-                f"(terms are ids, globs like 'copying-*', {kinds} or under:ID)"
+                f"(terms are ids, globs like 'copying-*', {kinds}, under:ID or changed:REF)"
             )
         chosen |= hits
     return [i for i in ids if i in chosen]
+
+
+def _changed(registry_path: str | Path | None, ref: str) -> set[str]:
+    from taxonomy.history import HistoryError, changed_since
+
+    if not ref:
+        raise SelectorError("changed: needs a git revision, e.g. changed:origin/main")
+    if registry_path is None:
+        raise SelectorError(f"changed:{ref} needs the registry file's path")
+    try:
+        return changed_since(registry_path, ref)
+    except HistoryError as err:
+        raise SelectorError(f"changed:{ref}: {err}") from None

@@ -12,13 +12,11 @@ Two sources, merged:
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-
+from taxonomy.history import HistoryError, git, parse_nodes, repo_path
 from taxonomy.schema import Registry
 from taxonomy.site.escape import front_matter_title, md_inline
 
@@ -51,40 +49,24 @@ class Snapshot:
 
 def git_snapshots(registry_path: Path) -> list[Snapshot]:
     """Every committed version of ``registry_path``, oldest first ([] outside a git repo)."""
-    path = Path(registry_path).resolve()
     try:
-        root = subprocess.run(
-            ["git", "-C", str(path.parent), "rev-parse", "--show-toplevel"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        rel = path.relative_to(Path(root).resolve()).as_posix()
-        log = subprocess.run(
-            ["git", "-C", root, "log", "--reverse", "--format=%H %cs", "--", rel],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.split("\n")
-    except (OSError, subprocess.CalledProcessError, ValueError):
+        root, rel = repo_path(registry_path)
+    except HistoryError:
         return []
-    yaml = YAML(typ="safe", pure=True)
+    log = git(root, "log", "--reverse", "--format=%H %cs", "--", rel)
+    if log.returncode != 0:
+        return []
     snapshots = []
-    for line in filter(None, log):
+    for line in filter(None, log.stdout.split("\n")):
         commit, date = line.split(" ", 1)
-        show = subprocess.run(
-            ["git", "-C", root, "show", f"{commit}:{rel}"], capture_output=True, text=True
-        )
+        show = git(root, "show", f"{commit}:{rel}")
         if show.returncode != 0:
             continue  # the file was deleted in this commit
         try:
-            doc = yaml.load(show.stdout) or {}
-            nodes = {
-                n["id"]: n for n in doc.get("nodes") or [] if isinstance(n, dict) and "id" in n
-            }
-            snapshots.append(Snapshot(commit, date, str(doc.get("version", "?")), nodes))
+            version, nodes = parse_nodes(show.stdout)
         except Exception:  # noqa: BLE001 - a broken historical file is skipped, not fatal
             continue
+        snapshots.append(Snapshot(commit, date, version, nodes))
     return snapshots
 
 
