@@ -25,6 +25,7 @@ def parse_nodes(text: str) -> tuple[str, dict[str, dict[str, Any]]]:
 
 
 def git(root: str | Path, *args: str) -> subprocess.CompletedProcess:
+    """``git -C root ARGS``, output captured, never raising on a non-zero exit."""
     return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
 
 
@@ -50,6 +51,8 @@ def changed_since(path: str | Path, ref: str) -> set[str]:
     Compares the file on disk (uncommitted edits included) with the same file at ``ref`` (a
     branch, tag or commit, e.g. ``origin/main``); a file missing at ``ref`` makes every node new.
     """
+    if ref.startswith("-"):  # would be read as a git option
+        raise HistoryError(f"{ref!r} is not a git revision")
     root, rel = repo_path(path)
     if git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode != 0:
         raise HistoryError(

@@ -92,7 +92,11 @@ def test_nothing_changed_is_a_clean_no_op(repo):
 
 @pytest.mark.parametrize(
     ("ref", "message"),
-    [("no-such-branch", "unknown git revision 'no-such-branch'"), ("", "needs a git revision")],
+    [
+        ("no-such-branch", "unknown git revision 'no-such-branch'"),
+        ("", "needs a git revision"),
+        ("--output=x", "is not a git revision"),
+    ],
 )
 def test_bad_revisions_get_one_clear_message(repo, ref, message):
     tmp, registry, replay = repo
