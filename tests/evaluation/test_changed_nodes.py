@@ -5,10 +5,8 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from test_pipeline import REGISTRY, workspace  # noqa: F401 - its replay-model fixture
-from typer.testing import CliRunner
+from test_pipeline import REGISTRY, _run, workspace  # noqa: F401 - its replay-model fixture
 
-from taxonomy.cli import app
 from taxonomy.evaluation.run import evaluate
 from taxonomy.history import HistoryError, changed_since
 from taxonomy.store import Store
@@ -44,12 +42,6 @@ def repo(workspace):  # noqa: F811
     _git(tmp, "add", "registry.yaml")
     _git(tmp, "commit", "-qm", "base")
     return tmp, registry, replay
-
-
-def _run(*args):
-    result = CliRunner().invoke(app, list(args))
-    assert "Traceback" not in result.output
-    return result
 
 
 def test_new_and_edited_nodes_are_the_changed_ones(repo):
