@@ -64,6 +64,30 @@ def descendants(g: nx.DiGraph, node_id: str) -> set[str]:
     return nx.ancestors(g, node_id)
 
 
+def score_dependencies(g: nx.DiGraph, node_id: str) -> list[str]:
+    """Nodes whose definitions a node's score is computed from, besides its own.
+
+    A structure ablates from its probe's behavior; an element from its first operationalized
+    parent structure's behavior; a skill or benchmark predicts success from every probed
+    behavior below it. Other kinds depend on nothing else.
+    """
+    node = g.nodes[node_id]["node"]
+    if node.kind == "structure" and node.probe is not None:
+        return [node.probe.behavior]
+    if node.kind == "element":
+        parents = [p for p in g.successors(node_id) if _probed(g, p, "structure")]
+        return parents + [g.nodes[p]["node"].probe.behavior for p in parents[:1]]
+    if node.kind in ("skill", "benchmark"):
+        below = descendants(g, node_id)
+        return [i for i in g.nodes if i in below and _probed(g, i, "behavior")]
+    return []
+
+
+def _probed(g: nx.DiGraph, node_id: str, kind: str) -> bool:
+    node = g.nodes[node_id]["node"]
+    return node.kind == kind and node.probe is not None
+
+
 def level_order(g: nx.DiGraph) -> list[str]:
     """Ids top-down: by level (benchmark first), then by id; the order ``registry tree`` uses."""
     return sorted(g.nodes, key=lambda n: (-LEVEL[g.nodes[n]["node"].kind], n))

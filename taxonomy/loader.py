@@ -255,7 +255,7 @@ def _check_versions(nodes: list[Any], version: Any, locate, file: str) -> list[I
     ]
 
 
-def _feature_uses(node: Any) -> list[tuple[str, str, dict, tuple]]:
+def feature_uses(node: Any) -> list[tuple[str, str, dict, tuple]]:
     """(category, name, params, path) for each feature a node's probe names; the name is at
     path + ("generator" or "name"), the params at path + ("params",)."""
     probe = getattr(node, "probe", None)
@@ -288,7 +288,7 @@ def _check_features(nodes: list[Any], locate, file: str) -> list[Issue]:
     known = catalog()
     issues = []
     for node in nodes:
-        for category, name, params, path in _feature_uses(node):
+        for category, name, params, path in feature_uses(node):
             messages = check_feature(category, name, params)
             if not messages:
                 continue

@@ -22,6 +22,7 @@ from taxonomy.evaluation.provenance import digest, package_versions
 from taxonomy.evaluation.sampling import Sampler
 from taxonomy.evaluation.selectors import select_nodes
 from taxonomy.features import generate_inputs
+from taxonomy.graph import score_dependencies
 from taxonomy.schema import BehaviorProbe, Estimator, Inputs, Metamodel, Sampling, TaskProbe
 from taxonomy.store import ResultRecord, Store
 
@@ -265,11 +266,10 @@ class Evaluation:
     def _element(self, run: ModelRun, node) -> dict:
         from taxonomy.heads import attention_heads
 
-        structures = [p for p in self.graph.successors(node.id) if self._structure_probe(p)]
-        if not structures:
+        deps = score_dependencies(self.graph, node.id)
+        if not deps:
             return {"skipped": "no operationalized parent structure names a behavior to ablate"}
-        parent = structures[0]
-        behavior_id = self._node(parent).probe.behavior
+        parent, behavior_id = deps[0], deps[-1]
         units = attention_heads(run.sampler.backend.torch_model)
         per_unit = {}
         for head in units:
@@ -288,19 +288,7 @@ class Evaluation:
             },
         }
 
-    def _structure_probe(self, node_id: str) -> bool:
-        node = self._node(node_id)
-        return node.kind == "structure" and node.probe is not None
-
     # -- skills and benchmarks -------------------------------------------------------------
-    def _behavior_descendants(self, node_id: str) -> list[str]:
-        below = nx.ancestors(self.graph, node_id)  # edges point upward: ancestors are below
-        return [
-            i
-            for i in self.graph.nodes
-            if i in below and self._node(i).kind == "behavior" and self._node(i).probe is not None
-        ]
-
     def _task(self, run: ModelRun, node) -> dict:
         import jax
 
@@ -327,7 +315,7 @@ class Evaluation:
             success = np.array([v for g in per_input for v in g], dtype=np.int32)
             cluster = np.array([i for i, g in enumerate(per_input) for _ in g], dtype=np.int32)
         reps = np.array([len(g) for g in per_input])
-        children = self._behavior_descendants(node.id)
+        children = score_dependencies(self.graph, node.id)
         predictors = {c: self._node(c).probe.predictor for c in children}
         feats, child_labels, skipped = tasks.child_features(predictors, examples)
         meta_cfg = self.overrides.seeded(probe.metamodel)
@@ -366,22 +354,12 @@ class Evaluation:
         }
 
     # -- provenance ------------------------------------------------------------------------
-    def _dependencies(self, node_id: str) -> list[str]:
-        node = self._node(node_id)
-        if node.kind == "structure":
-            return [node.probe.behavior]
-        if node.kind == "element":
-            parents = [p for p in self.graph.successors(node_id) if self._structure_probe(p)]
-            return parents + [self._node(p).probe.behavior for p in parents[:1]]
-        if node.kind in ("skill", "benchmark"):
-            return self._behavior_descendants(node_id)
-        return []
-
     def _result_key(self, run: ModelRun, node_id: str) -> str:
+        deps = score_dependencies(self.graph, node_id)
         return digest(
             {
                 "node": self.loaded.node_hash(node_id),
-                "deps": {d: self.loaded.node_hash(d) for d in self._dependencies(node_id)},
+                "deps": {d: self.loaded.node_hash(d) for d in deps},
                 "model": run.fingerprint,
                 "backend": run.backend_name,
                 "overrides": self.overrides.__dict__,
@@ -401,7 +379,8 @@ class Evaluation:
             "versions": package_versions(),
         }
         behavior_ids = [node_id] if self._node(node_id).kind == "behavior" else []
-        behavior_ids += [d for d in self._dependencies(node_id) if self._node(d).kind == "behavior"]
+        deps = score_dependencies(self.graph, node_id)
+        behavior_ids += [d for d in deps if self._node(d).kind == "behavior"]
         prov["probes"] = {}
         for b in behavior_ids:
             probe = self._probe(b)

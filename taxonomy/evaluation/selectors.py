@@ -3,8 +3,10 @@
 A selector is a comma-separated list of terms; a node is selected when any term matches:
 an id (``induction-copying``), a glob (``copying-*``), a kind (``kind:behavior``), a
 subtree (``under:in-context-learning``, the node and everything below it), or the nodes a
-branch adds or edits (``changed:origin/main``: new or different from the registry file at that
-git revision, uncommitted edits included).
+branch affects (``changed:origin/main``, compared with that git revision, uncommitted edits
+included): nodes that are new or edited, nodes whose features' code changed
+(``taxonomy.features.sources``), and nodes whose score is computed from any of those (a
+structure from its behavior, a skill from the behaviors below it).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ def select_nodes(
         if term.startswith("kind:"):
             hits = {i for i in ids if graph.nodes[i]["node"].kind == term[5:]}
         elif term.startswith("changed:"):
-            chosen |= _changed(registry_path, term[8:]) & set(ids)
+            chosen |= _changed(graph, registry_path, term[8:])
             continue
         elif term.startswith("under:"):
             root = term[6:]
@@ -57,14 +59,27 @@ def select_nodes(
     return [i for i in ids if i in chosen]
 
 
-def _changed(registry_path: str | Path | None, ref: str) -> set[str]:
-    from taxonomy.history import HistoryError, changed_since
+def _changed(graph: nx.DiGraph, registry_path: str | Path | None, ref: str) -> set[str]:
+    from taxonomy.features.sources import changed_features
+    from taxonomy.graph import score_dependencies
+    from taxonomy.history import HistoryError, changed_since, repo_path
+    from taxonomy.loader import feature_uses
 
     if not ref:
         raise SelectorError("changed: needs a git revision, e.g. changed:origin/main")
     if registry_path is None:
         raise SelectorError(f"changed:{ref} needs the registry file's path")
     try:
-        return changed_since(registry_path, ref)
+        hit = changed_since(registry_path, ref) & set(graph.nodes)
+        code = changed_features(repo_path(registry_path)[0], ref)
     except HistoryError as err:
         raise SelectorError(f"changed:{ref}: {err}") from None
+    for i in graph.nodes:
+        if any((c, n) in code for c, n, *_ in feature_uses(graph.nodes[i]["node"])):
+            hit.add(i)
+    grown = True
+    while grown:  # dependents of dependents: element -> structure -> behavior
+        more = {i for i in graph.nodes if set(score_dependencies(graph, i)) & hit} - hit
+        hit |= more
+        grown = bool(more)
+    return hit

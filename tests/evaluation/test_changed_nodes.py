@@ -1,14 +1,20 @@
-"""``--nodes changed:REF``: evaluate only the nodes a branch adds or edits (real git repos)."""
+"""``--nodes changed:REF``: evaluate only the nodes a branch affects (real git repos)."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from test_pipeline import REGISTRY, _run, workspace  # noqa: F401 - its replay-model fixture
 
+import taxonomy.features
 from taxonomy.evaluation.run import evaluate
+from taxonomy.evaluation.selectors import select_nodes
+from taxonomy.features.sources import changed_features
 from taxonomy.history import HistoryError, changed_since
+from taxonomy.loader import load_registry
 from taxonomy.store import Store
 
 NEW_NODE = """\
@@ -102,3 +108,63 @@ def test_outside_a_repository(workspace):  # noqa: F811
     _, registry, _ = workspace
     with pytest.raises(HistoryError, match="not inside a git repository"):
         changed_since(registry, "HEAD")
+
+
+@pytest.fixture
+def code_repo(repo):
+    """The repo with a copy of the real feature library committed at taxonomy/features/."""
+    tmp, registry, replay = repo
+    features = tmp / "taxonomy" / "features"
+    shutil.copytree(Path(taxonomy.features.__file__).parent, features)
+    _git(tmp, "add", "taxonomy")
+    _git(tmp, "commit", "-qm", "features")
+    return tmp, registry, features
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new))
+
+
+def test_a_helper_change_marks_every_feature_that_calls_it(code_repo):
+    tmp, _, features = code_repo
+    assert changed_features(tmp, "HEAD") == set()
+    # text.bucket is called by exactly these four features (observables.py, predictors.py)
+    _edit(
+        features / "text.py", "bisect.bisect_right(bins, value)", "bisect.bisect_left(bins, value)"
+    )
+    assert changed_features(tmp, "HEAD") == {
+        ("observable", "length_bucket"),
+        ("predictor", "noise_level"),
+        ("predictor", "prompt_length_bucket"),
+        ("predictor", "meta_field"),
+    }
+
+
+def test_comments_docstrings_and_formatting_change_no_feature(code_repo):
+    tmp, _, features = code_repo
+    _edit(
+        features / "text.py",
+        "    i = bisect.bisect_right(bins, value)\n",
+        "    # bin index\n    i = bisect.bisect_right(\n        bins, value\n    )\n",
+    )
+    _edit(
+        features / "observables.py",
+        '    """The completion\'s first whitespace-delimited word,',
+        '    """The first whitespace-delimited word of the completion,',
+    )
+    assert changed_features(tmp, "HEAD") == set()
+
+
+def test_changed_feature_code_selects_its_nodes_and_their_dependents(code_repo):
+    tmp, registry, features = code_repo
+    graph = load_registry(registry).graph
+    assert select_nodes(graph, "changed:HEAD", registry) == []
+    # first_word is the observable of 'copying'; 'copy-heads' ablates heads from 'copying'
+    _edit(
+        features / "observables.py",
+        "    return ws[0][: p.max_chars]\n",
+        "    return ws[0][: p.max_chars + 1]\n",
+    )
+    assert select_nodes(graph, "changed:HEAD", registry) == ["copying", "copy-heads"]
