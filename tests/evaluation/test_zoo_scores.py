@@ -46,6 +46,7 @@ def test_ablating_detected_induction_heads_removes_half_the_bits(store):
     got = _by(evaluate(REGISTRY, ["zoo:gpt2-tiny"], nodes=NODES, store=store).records)
     behavior = got[("zoo:gpt2-tiny", "in-context-copying")]
     structure = got[("zoo:gpt2-tiny", "induction-heads")]
+    assert behavior.ci_low > 0, behavior  # there are induction bits to remove
     assert structure.details["heads"], "the detector located no head"
     assert structure.score >= 0.5 * behavior.score, (structure.score, behavior.score)
 

@@ -111,3 +111,32 @@ def test_probe_validates_and_separates_behavior_from_none(name):
     mi_yes, mi_no = plugin_mi(a_yes, b), plugin_mi(a_no, b)
     assert mi_no < 0.25, (name, mi_no)
     assert mi_yes > mi_no + 0.5, (name, mi_yes, mi_no)
+
+
+def test_in_context_copying_gives_no_bits_to_order_blind_copying():
+    """A model that continues with a random word of its prompt's span, not the one that followed
+    the last word, is independent of the target when every span orders the same words: its
+    true I(A;B) is 0. With a larger pool the span itself reveals the target's neighbourhood and
+    the same copier earns bits (what pool size = span length rules out)."""
+    probe = PROBES["in-context-copying"]
+    params = probe.inputs.params
+    assert params["pool_size"] == params["span_length"]
+
+    def copier_mi(params):
+        examples = generate_inputs("repeated_tokens", params, 3000, 0, [])
+        rng = random.Random(0)
+        b = [predict(probe.predictor.name, probe.predictor.params, e) for e in examples]
+        a = [
+            observe(
+                probe.observable.name,
+                probe.observable.params,
+                e,
+                Generation(" " + rng.choice(e.meta["span"]), [], [], "length"),
+            )
+            for e in examples
+        ]
+        return plugin_mi(a, b)
+
+    # plug-in bias for independent 8 x 8 labels: 49 / (2 * 3000 ln 2) = 0.012 bits
+    assert copier_mi(params) < 0.03
+    assert copier_mi({**params, "pool_size": 32}) > 0.1
