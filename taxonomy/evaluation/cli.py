@@ -108,7 +108,9 @@ def results_table(records: list[ResultRecord], title: str = "scores (bits)") -> 
             score, note = "-", f"skipped: {r.skipped}"
         else:
             score = f"{_fmt(r.score)} [{_fmt(r.ci_low)}, {_fmt(r.ci_high)}]"
-            note = "" if r.details.get("calibrated", True) else "interval not calibrated"
+            notes = [r.details.get("note", "")]
+            notes += [] if r.details.get("calibrated", True) else ["interval not calibrated"]
+            note = "; ".join(n for n in notes if n)
         table.add_row(
             r.model,
             r.node_id,

@@ -326,6 +326,8 @@ class Evaluation:
             "features": list(child_labels),
             "skipped_children": skipped,
         }
+        if success.min() == success.max():  # H(success) = 0: the bound and interval are 0
+            details["note"] = f"success is constant ({success.mean():.0%}): nothing to explain"
         if not child_labels:
             return {
                 "skipped": "no child behavior's predictor applies to this task's inputs",

@@ -211,3 +211,36 @@ def test_compare_finds_the_model_that_copies(workspace):
     assert row.node_id == "copying" and row.verdict == "differs"
     assert row.delta < 0 and row.ci_delta[1] < 0 and row.p_value < 0.05
     assert abs(row.bits_b) < 0.05  # a constant output carries no information
+
+
+SKILL = f"""\
+  - id: copy-skill
+    kind: skill
+    name: Copy skill
+    summary: Continues a repeated span with the word that followed.
+    status: operationalized
+    since: "0.1"
+    probe:
+      inputs: {{generator: repeated_tokens, params: {json.dumps(PARAMS)}, n: {N}}}
+      sampling: {{max_new_tokens: 2}}
+      success: {{name: matches_meta, params: {{key: target}}}}
+"""
+
+
+def test_a_skill_whose_success_never_varies_says_so(workspace):
+    """Success always 1: H(success) = 0, so no child can explain any bits; the record (and the
+    table's note column) says so rather than presenting a near-zero interval as a finding."""
+    tmp, registry, _ = workspace
+    examples = generate_inputs("repeated_tokens", PARAMS, N, 0, [])
+    perfect = tmp / "perfect.jsonl"
+    answers = {e.prompt: e.meta["target"] for e in examples}
+    rows = [{"prompt": p, "seed": 0, "text": " " + a} for p, a in answers.items()]
+    perfect.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    text = REGISTRY.replace("name: Copying\n", "name: Copying\n    parents: [copy-skill]\n", 1)
+    registry.write_text(text + SKILL)
+    out = evaluate(registry, [str(perfect)], nodes="copy-skill", store=tmp / "s.sqlite")
+    (rec,) = out.records
+    # the truth is 0 bits; the bound's residue is the add-1/2 baseline's cost of learning p = 1
+    assert 0 <= rec.ci_low <= rec.score <= rec.ci_high < 0.01
+    assert rec.details["success_rate"] == 1.0
+    assert rec.details["note"] == "success is constant (100%): nothing to explain"
