@@ -58,8 +58,7 @@ def _strip_docs(tree: ast.AST) -> ast.AST:
 class _Module:
     """One parsed module: its top-level definitions by name and what its imports resolve to."""
 
-    def __init__(self, name: str, text: str) -> None:
-        self.name = name
+    def __init__(self, text: str) -> None:
         self.tree = _strip_docs(ast.parse(text))
         self.defs: dict[str, ast.AST] = {}
         for node in self.tree.body:
@@ -96,7 +95,7 @@ class _Tree:
         if module not in self.modules:
             path = _module_path(module)
             text = self.read(path) if path else None
-            self.modules[module] = _Module(module, text) if text is not None else None
+            self.modules[module] = _Module(text) if text is not None else None
         return self.modules[module]
 
 
