@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 from taxonomy.features.registry import catalog
@@ -26,6 +27,7 @@ PACKAGE = "taxonomy"
 Reader = Callable[[str], str | None]  # repository-relative path -> file text (None: missing)
 
 
+@cache
 def _module_path(module: str) -> str | None:
     """Repository-relative path of a project module (None: third-party or standard library)."""
     if module != PACKAGE and not module.startswith(PACKAGE + "."):
@@ -56,7 +58,8 @@ def _strip_docs(tree: ast.AST) -> ast.AST:
 
 
 class _Module:
-    """One parsed module: its top-level definitions by name and what its imports resolve to."""
+    """One parsed module: its top-level definitions by name and what its imports resolve to
+    (``imported``: every import in the module, function-local ones included)."""
 
     def __init__(self, text: str) -> None:
         self.tree = _strip_docs(ast.parse(text))
@@ -70,6 +73,7 @@ class _Module:
                     for n in ast.walk(t):
                         if isinstance(n, ast.Name):
                             self.defs[n.id] = node
+        self.imported = self.imports(self.tree)
 
     def imports(self, within: ast.AST) -> dict[str, tuple[str, str | None]]:
         """Local name -> (module, attribute or None for a module) for imports in ``within``."""
@@ -114,7 +118,7 @@ def _fingerprint(start: list[tuple[str, str]], tree: _Tree) -> dict[tuple[str, s
         out[(module, name)] = "" if node is None else ast.dump(node)
         if node is None:
             continue
-        imported = {**mod.imports(mod.tree), **mod.imports(node)}
+        imported = {**mod.imported, **mod.imports(node)}
         for ref in {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}:
             if name != "*" and ref in mod.defs:
                 todo.append((module, ref))
