@@ -3,8 +3,10 @@
 Data flows one way (DESIGN.md): load + validate -> graph -> plan (nodes in dependency order,
 cached samples and results) -> sample (backend) -> features -> estimators (JAX) -> store.
 A result is reused when its key (node spec, model fingerprint, dependencies' specs, seeds,
-estimator config, package versions) matches the stored one, so a warm rerun does no work and a
-rerun after ``kill -9`` redoes only what was never committed.
+estimator config, package versions, and the code that computes it: the features the node and
+its dependencies use and the scoring modules) matches the stored one, so a warm rerun does no
+work, a rerun after ``kill -9`` redoes only what was never committed, and an edited feature or
+estimator rescores what it affects (from cached samples) instead of reusing a stale result.
 """
 
 from __future__ import annotations
@@ -25,6 +27,14 @@ from taxonomy.features import generate_inputs
 from taxonomy.graph import score_dependencies
 from taxonomy.schema import BehaviorProbe, Estimator, Inputs, Metamodel, Sampling, TaskProbe
 from taxonomy.store import ResultRecord, Store
+
+SCORING_CODE = (
+    "estimators",
+    "taxonomy.heads",
+    *(f"taxonomy.evaluation.{m}" for m in ("behaviors", "engine", "mapping", "mechanisms")),
+    "taxonomy.evaluation.tasks",
+)
+"""Modules whose code turns samples into scores (their fingerprints are part of result keys)."""
 
 _ORDER = {"behavior": 0, "structure": 1, "element": 2, "skill": 3, "benchmark": 4}
 """Evaluation order: structures ablate behaviors; skills read behaviors' predictors."""
@@ -356,6 +366,15 @@ class Evaluation:
         }
 
     # -- provenance ------------------------------------------------------------------------
+    def _code(self, node_id: str) -> dict[str, str]:
+        """Fingerprints of the code this node's score runs (see features/sources.py)."""
+        from taxonomy.features.sources import code_fingerprints
+        from taxonomy.loader import feature_uses
+
+        ids = [node_id, *score_dependencies(self.graph, node_id)]
+        used = [(c, n) for i in ids for c, n, *_ in feature_uses(self._node(i))]
+        return code_fingerprints(used, SCORING_CODE)
+
     def _result_key(self, run: ModelRun, node_id: str) -> str:
         deps = score_dependencies(self.graph, node_id)
         return digest(
@@ -366,6 +385,7 @@ class Evaluation:
                 "backend": run.backend_name,
                 "overrides": self.overrides.__dict__,
                 "versions": package_versions(),
+                "code": self._code(node_id),
             }
         )
 
@@ -379,6 +399,7 @@ class Evaluation:
             "backend": run.backend_name,
             "overrides": self.overrides.__dict__,
             "versions": package_versions(),
+            "code": self._code(node_id),
         }
         behavior_ids = [node_id] if self._node(node_id).kind == "behavior" else []
         deps = score_dependencies(self.graph, node_id)

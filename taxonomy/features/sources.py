@@ -8,14 +8,18 @@ module, names imported from other ``taxonomy`` modules, and whole modules import
 
 ``changed_features(root, ref)`` compares each feature's fingerprint in the working tree with
 the same definitions read from revision ``ref``: what ``registry evaluate --nodes changed:REF``
-uses to rescore the nodes whose feature code a branch edits.
+uses to rescore the nodes whose feature code a branch edits. ``code_fingerprints`` digests the
+code that runs now (the features a node uses, and whole scoring packages such as
+``estimators``): it goes into every result's cache key, so editing a feature or an estimator
+rescores what it affects instead of reusing a stale result.
 """
 
 from __future__ import annotations
 
 import ast
+import hashlib
 import importlib.util
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 
@@ -160,3 +164,68 @@ def changed_features(root: str | Path, ref: str) -> set[tuple[str, str]]:
             except SyntaxError as err:
                 raise HistoryError(f"feature code at {ref} does not parse: {err}") from None
     return changed
+
+
+def _installed_root() -> Path:
+    """The directory holding the running ``taxonomy`` package (the checkout, when editable)."""
+    return Path(importlib.util.find_spec(PACKAGE).origin).parent.parent
+
+
+def _reader(root: Path) -> Reader:
+    def read(path: str) -> str | None:
+        file = root / path
+        return file.read_text(encoding="utf-8") if file.is_file() else None
+
+    return read
+
+
+@cache
+def _tree(root: Path) -> _Tree:
+    return _Tree(_reader(root))
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def code_fingerprints(
+    features: Iterable[tuple[str, str]], packages: Iterable[str] = (), root: Path | None = None
+) -> dict[str, str]:
+    """Short digests of the code that runs: ``"category.name"`` for each registered feature
+    (its fingerprint, as for ``changed_features``) and each importable module or package in
+    ``packages`` (every module's docstring-free syntax tree). ``root`` is where the sources are
+    read from (default: where the running package lies); parsed modules are cached."""
+    root = _installed_root() if root is None else root
+    out = {f"{c}.{n}": _feature_digest(root, c, n) for c, n in sorted(set(features))}
+    out.update({package: _package_digest(root, package) for package in packages})
+    return out
+
+
+@cache
+def _feature_digest(root: Path, category: str, name: str) -> str:
+    spec = catalog()[category][name]
+    start = [
+        (spec.fn.__module__, spec.fn.__name__),
+        (spec.params_model.__module__, spec.params_model.__name__),
+    ]
+    return _sha(repr(sorted(_fingerprint(start, _tree(root)).items())))
+
+
+@cache
+def _package_digest(root: Path, package: str) -> str:
+    """Digest of a module's (or a whole package's) docstring-free syntax trees under ``root``."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        raise ValueError(f"no importable module {package!r} to fingerprint")
+    rel = Path(*package.split("."))
+    if spec.submodule_search_locations is not None:
+        files = sorted((root / rel).rglob("*.py"))
+    else:
+        files = [root / rel.with_suffix(".py")]
+    if not files or not all(f.is_file() for f in files):
+        raise ValueError(f"no source for {package!r} under {root}")
+    dumps = [
+        f"{f.relative_to(root).as_posix()}:{ast.dump(_strip_docs(ast.parse(f.read_text())))}"
+        for f in files
+    ]
+    return _sha("\n".join(dumps))
