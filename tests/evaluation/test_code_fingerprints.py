@@ -107,4 +107,4 @@ def test_evaluate_rescores_what_edited_code_affects(workspace, src):  # noqa: F8
     assert edited["copying"] != first["copying"]
     assert edited["copy-heads"] != first["copy-heads"]
     _edit(observables, "    return ws[0][0 : p.max_chars]\n", "    return ws[0][: p.max_chars]\n")
-    assert keys() == first  # back to the original code: the first results are reused
+    assert keys() == first  # back to the original code: back to the original keys
