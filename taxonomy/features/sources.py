@@ -92,6 +92,16 @@ class _Module:
         return found
 
 
+def _reader(root: Path) -> Reader:
+    """Reads repository-relative paths from the files under ``root``."""
+
+    def read(path: str) -> str | None:
+        file = root / path
+        return file.read_text(encoding="utf-8") if file.is_file() else None
+
+    return read
+
+
 class _Tree:
     """The project's modules as one revision has them, parsed once each (``read`` gives text)."""
 
@@ -137,27 +147,28 @@ def _fingerprint(start: list[tuple[str, str]], tree: _Tree) -> dict[tuple[str, s
     return out
 
 
+def _entry_points(spec) -> list[tuple[str, str]]:
+    """Where a registered feature's code starts: its function and its params model."""
+    return [
+        (spec.fn.__module__, spec.fn.__name__),
+        (spec.params_model.__module__, spec.params_model.__name__),
+    ]
+
+
 def changed_features(root: str | Path, ref: str) -> set[tuple[str, str]]:
     """(category, name) of every registered feature whose code differs between revision
     ``ref`` and the working tree of the repository at ``root`` (see the module docstring)."""
     root = Path(root)
 
-    def now(path: str) -> str | None:
-        file = root / path
-        return file.read_text(encoding="utf-8") if file.is_file() else None
-
     def then(path: str) -> str | None:
         shown = git(root, "show", f"{ref}:{path}")
         return shown.stdout if shown.returncode == 0 else None
 
-    current, before = _Tree(now), _Tree(then)
+    current, before = _Tree(_reader(root)), _Tree(then)
     changed = set()
     for category, specs in catalog().items():
         for name, spec in specs.items():
-            start = [
-                (spec.fn.__module__, spec.fn.__name__),
-                (spec.params_model.__module__, spec.params_model.__name__),
-            ]
+            start = _entry_points(spec)
             try:
                 if _fingerprint(start, current) != _fingerprint(start, before):
                     changed.add((category, name))
@@ -169,14 +180,6 @@ def changed_features(root: str | Path, ref: str) -> set[tuple[str, str]]:
 def _installed_root() -> Path:
     """The directory holding the running ``taxonomy`` package (the checkout, when editable)."""
     return Path(importlib.util.find_spec(PACKAGE).origin).parent.parent
-
-
-def _reader(root: Path) -> Reader:
-    def read(path: str) -> str | None:
-        file = root / path
-        return file.read_text(encoding="utf-8") if file.is_file() else None
-
-    return read
 
 
 @cache
@@ -203,11 +206,7 @@ def code_fingerprints(
 
 @cache
 def _feature_digest(root: Path, category: str, name: str) -> str:
-    spec = catalog()[category][name]
-    start = [
-        (spec.fn.__module__, spec.fn.__name__),
-        (spec.params_model.__module__, spec.params_model.__name__),
-    ]
+    start = _entry_points(catalog()[category][name])
     return _sha(repr(sorted(_fingerprint(start, _tree(root)).items())))
 
 
