@@ -31,7 +31,10 @@ from taxonomy.store import ResultRecord, Store
 SCORING_CODE = (
     "estimators",
     "taxonomy.heads",
-    *(f"taxonomy.evaluation.{m}" for m in ("behaviors", "engine", "mapping", "mechanisms")),
+    "taxonomy.evaluation.behaviors",
+    "taxonomy.evaluation.engine",
+    "taxonomy.evaluation.mapping",
+    "taxonomy.evaluation.mechanisms",
     "taxonomy.evaluation.tasks",
 )
 """Modules whose code turns samples into scores (their fingerprints are part of result keys)."""
@@ -146,7 +149,8 @@ class Evaluation:
 
     def _evaluate_node(self, run: ModelRun, node_id: str) -> ResultRecord:
         node = self._node(node_id)
-        key = self._result_key(run, node_id)
+        code = self._code(node_id)
+        key = self._result_key(run, node_id, code)
         for rec in self.store.results(model=run.model, node=node_id):
             if rec.provenance.get("result_key") == key:
                 if self.reporter:
@@ -180,7 +184,7 @@ class Evaluation:
             model=run.model,
             model_fingerprint=run.fingerprint,
             backend=run.backend_name,
-            provenance=self._provenance(run, node_id, key),
+            provenance=self._provenance(run, node_id, key, code),
             **fields,
         )
         if cache:  # a sampling failure is reported, never cached as a result
@@ -375,7 +379,7 @@ class Evaluation:
         used = [(c, n) for i in ids for c, n, *_ in feature_uses(self._node(i))]
         return code_fingerprints(used, SCORING_CODE)
 
-    def _result_key(self, run: ModelRun, node_id: str) -> str:
+    def _result_key(self, run: ModelRun, node_id: str, code: dict[str, str]) -> str:
         deps = score_dependencies(self.graph, node_id)
         return digest(
             {
@@ -385,11 +389,11 @@ class Evaluation:
                 "backend": run.backend_name,
                 "overrides": self.overrides.__dict__,
                 "versions": package_versions(),
-                "code": self._code(node_id),
+                "code": code,
             }
         )
 
-    def _provenance(self, run: ModelRun, node_id: str, key: str) -> dict:
+    def _provenance(self, run: ModelRun, node_id: str, key: str, code: dict[str, str]) -> dict:
         prov = {
             "result_key": key,
             "registry_hash": self.loaded.hash,
@@ -399,7 +403,7 @@ class Evaluation:
             "backend": run.backend_name,
             "overrides": self.overrides.__dict__,
             "versions": package_versions(),
-            "code": self._code(node_id),
+            "code": code,
         }
         behavior_ids = [node_id] if self._node(node_id).kind == "behavior" else []
         deps = score_dependencies(self.graph, node_id)

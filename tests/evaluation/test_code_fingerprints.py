@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_changed_nodes import _edit
 from test_pipeline import workspace  # noqa: F401 - its replay-model fixture
 
 import estimators
@@ -34,12 +35,6 @@ def src(tmp_path) -> Path:
             here, root / here.name, ignore=shutil.ignore_patterns("models", "__pycache__")
         )
     return root
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new))
 
 
 def test_a_copy_of_the_code_has_the_same_fingerprints(src):
