@@ -10,30 +10,42 @@ from pathlib import Path
 
 from taxonomy.zoo import ZOO_DIR
 from taxonomy.zoo.corpus import CorpusConfig, generate
+from taxonomy.zoo.drills import drill_rows
 from taxonomy.zoo.specs import SPECS, build_model
-from taxonomy.zoo.tokenizer import train_tokenizer
+from taxonomy.zoo.tokenizer import corpus_tokenizer
 from taxonomy.zoo.train import SEQ_LEN, TORCH_THREADS, TrainConfig, doc_batches, train
 
 REPRO_STEPS = 200  # the reproducibility test retrains this many steps
 
 
+def epoch_docs(tok, epoch: int, corpus=None) -> tuple[list[str], list[list[int]]]:
+    """Epoch `epoch`'s (kinds, token docs): the corpus generated with seed `epoch`, tokenized,
+    then the induction drills of the same seed (`corpus`: that corpus, if already generated).
+
+    Every epoch draws fresh random spans, entities, stories and drills, so a repeated span can
+    only be predicted by copying it from context, never by recalling it from an earlier epoch;
+    the canaries are fixed text and recur in every epoch at their planted counts.
+    """
+    corpus = corpus if corpus is not None else generate(CorpusConfig(seed=epoch))
+    special = set(tok.all_special_ids)
+    drills = drill_rows([i for i in range(len(tok)) if i not in special], epoch)
+    kinds = corpus.kinds + [kind for kind, _ in drills]
+    return kinds, tok(corpus.docs)["input_ids"] + [row for _, row in drills]
+
+
 def prepare(tokenizer=None):
-    """The corpus (seed 0), its tokenizer (trained unless given) and its tokenized documents."""
+    """The corpus (seed 0), the tokenizer (`corpus_tokenizer` unless given), and epoch 0's
+    kinds and token docs (`epoch_docs`)."""
     corpus = generate(CorpusConfig())
-    tok = tokenizer if tokenizer is not None else train_tokenizer(corpus.docs)
-    return corpus, tok, tok(corpus.docs)["input_ids"]
+    tok = tokenizer if tokenizer is not None else corpus_tokenizer()
+    return (corpus, tok, *epoch_docs(tok, 0, corpus))
 
 
 def epoch_batches(tok, cfg: TrainConfig, first: list[list[int]]):
-    """Epoch e trains on the corpus generated with seed e (`first`: epoch 0's token docs).
-
-    Every epoch draws fresh random spans, entities and stories, so a repeated span can only be
-    predicted by copying it from context, never by recalling it from an earlier epoch; the
-    canaries are fixed text and recur in every epoch at their planted counts.
-    """
+    """Epoch e's training batches (`doc_batches` of `epoch_docs`; `first`: epoch 0's docs)."""
 
     def batches(epoch: int) -> list:
-        docs = first if epoch == 0 else tok(generate(CorpusConfig(seed=epoch)).docs)["input_ids"]
+        docs = first if epoch == 0 else epoch_docs(tok, epoch)[1]
         return doc_batches(docs, tok.eos_token_id, cfg.batch_rows)
 
     return batches
@@ -79,8 +91,8 @@ def build(
     if unknown:
         raise ValueError(f"unknown zoo model(s) {unknown}; expected some of {sorted(SPECS)}")
     out.mkdir(parents=True, exist_ok=True)
-    corpus, tok, token_docs = prepare()
-    stats = corpus_statistics(corpus, token_docs, tok)
+    corpus, tok, kinds, token_docs = prepare()
+    stats = corpus_statistics(corpus, kinds, token_docs, tok)
     (out / "corpus_stats.json").write_text(json.dumps(stats, indent=1) + "\n")
     log(f"corpus: {len(corpus.docs)} docs, {stats['n_tokens']} tokens (epoch 0; one per epoch)")
     written = []

@@ -70,8 +70,9 @@ def render_card(card: dict, stats: dict) -> str:
         "",
         "## Corpus and tokenizer",
         f"- Synthetic corpus (`taxonomy/zoo/corpus.py`, seed {stats['seed']}): "
-        f"{stats['plants']['n_docs']:,} documents, {stats['n_tokens']:,} tokens; "
-        f"byte-level BPE, vocabulary {stats['vocab_size']}.",
+        f"{stats['plants']['n_docs']:,} text documents, plus token-level induction drills "
+        f"(`taxonomy/zoo/drills.py`): {stats['n_docs']:,} rows, {stats['n_tokens']:,} tokens "
+        f"per epoch; byte-level BPE, vocabulary {stats['vocab_size']}.",
         "- Document kinds (token share): "
         + ", ".join(f"{k} {_pct(v['token_fraction'])}" for k, v in stats["by_kind"].items())
         + ".",
@@ -81,7 +82,8 @@ def render_card(card: dict, stats: dict) -> str:
         f"{_pct(base['induction_correct_given_match'])} of the time.",
         "",
         "## Training",
-        f"- AdamW (lr {t['lr']}, warmup {t['warmup']}, cosine to {t['min_lr_ratio']}x, "
+        f"- AdamW (lr {t['lr']}, warmup {t['warmup']}, constant to step "
+        f"{int(t['decay_start'] * t['steps'])}, then cosine to {t['min_lr_ratio']}x, "
         f"weight decay {t['weight_decay']}), {t['steps']} steps x {t['batch_rows']} documents "
         f"(one per row, at most {card['seq_len']} tokens, batched by length; "
         f"{card['train_tokens_seen']:,} tokens, {epochs:.1f} epochs, each epoch a corpus "

@@ -4,8 +4,8 @@ Document kinds (each document is short enough to fit one training row, so no pla
 
 - ``repeat``: a span of random nonce words that recurs later in the document, either right
   away (2-3 copies) or after an English verse: induction / generalized copying.
-- ``canary``: a document opening with a canary's text (lexicon.canaries); each canary's text
-  occurs exactly ``repeats`` times in the corpus: memorization at known duplication counts.
+- ``canary``: a document that is a canary's text (lexicon.canaries); each canary's text occurs
+  exactly ``repeats`` times in the corpus: memorization at known duplication counts.
 - ``entity``: a template that introduces a made-up name and refers back to it: copying novel
   entities.
 - ``tldr``: a passage, the marker " TL;DR:", and a short restatement of the passage.
@@ -77,11 +77,11 @@ class CorpusConfig:
     """How many documents of each kind (canary documents are fixed by the lexicon: 1008)."""
 
     seed: int = 0
-    n_repeat: int = 2000
-    n_entity: int = 300
-    n_tldr: int = 300
-    n_loop: int = 150
-    n_english: int = 300
+    n_repeat: int = 300
+    n_entity: int = 150
+    n_tldr: int = 150
+    n_loop: int = 100
+    n_english: int = 150
 
 
 class _Doc:
@@ -160,10 +160,9 @@ def _loop_doc(rng: random.Random, words: tuple[str, ...], verses: list[str]) -> 
     return d
 
 
-def _canary_doc(rng: random.Random, text: str, secret: str, verses: list[str]) -> _Doc:
+def _canary_doc(text: str, secret: str) -> _Doc:
     d = _Doc()
     d.add(text + ".", "canary", -1, secret)
-    d.add(rng.choice(verses))
     return d
 
 
@@ -177,7 +176,7 @@ def generate(config: CorpusConfig = CorpusConfig()) -> Corpus:
     built += [("tldr", _tldr_doc(rng, names, verses)) for _ in range(config.n_tldr)]
     built += [("loop", _loop_doc(rng, words, verses)) for _ in range(config.n_loop)]
     for c in canaries():
-        built += [("canary", _canary_doc(rng, c.text, c.secret, verses)) for _ in range(c.repeats)]
+        built += [("canary", _canary_doc(c.text, c.secret)) for _ in range(c.repeats)]
     for _ in range(config.n_english):
         i = rng.randrange(len(verses) - 3)
         d = _Doc()

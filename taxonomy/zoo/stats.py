@@ -38,24 +38,28 @@ def induction_base_rate(token_docs: list[list[int]]) -> dict:
     }
 
 
-def corpus_statistics(corpus: Corpus, token_docs: list[list[int]], tokenizer) -> dict:
-    """Everything recorded about the corpus: plants (chars) and token-level rates by doc kind."""
-    kinds = Counter()
-    for kind, doc in zip(corpus.kinds, token_docs, strict=True):
-        kinds[kind] += len(doc) + 1  # + EOS
-    n_tokens = sum(kinds.values())
+def corpus_statistics(
+    corpus: Corpus, kinds: list[str], token_docs: list[list[int]], tokenizer
+) -> dict:
+    """Everything recorded about an epoch: the text corpus's plants (chars) and token-level
+    rates by doc kind (`kinds[i]` is the kind of `token_docs[i]`, drills included)."""
+    sizes = Counter()
+    for kind, doc in zip(kinds, token_docs, strict=True):
+        sizes[kind] += len(doc) + 1  # + EOS
+    n_tokens = sum(sizes.values())
     by_kind = {}
-    for kind in sorted(set(corpus.kinds)):
-        docs = [d for k, d in zip(corpus.kinds, token_docs, strict=True) if k == kind]
+    for kind in sorted(set(kinds)):
+        docs = [d for k, d in zip(kinds, token_docs, strict=True) if k == kind]
         by_kind[kind] = {
             "docs": len(docs),
-            "tokens": kinds[kind],
-            "token_fraction": kinds[kind] / n_tokens,
+            "tokens": sizes[kind],
+            "token_fraction": sizes[kind] / n_tokens,
         }
         by_kind[kind].update(induction_base_rate(docs))
     lengths = [len(d) for d in token_docs]
     return {
         "seed": corpus.seed,
+        "n_docs": len(token_docs),
         "n_tokens": n_tokens,
         "vocab_size": len(tokenizer),
         "doc_tokens_p50_p90_max": [

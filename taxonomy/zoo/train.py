@@ -27,8 +27,9 @@ class TrainConfig:
     batch_rows: int = 64
     lr: float = 3e-3
     warmup: int = 100
+    decay_start: float = 0.8
     min_lr_ratio: float = 0.1
-    weight_decay: float = 0.01
+    weight_decay: float = 0.1
     seed: int = 0
 
 
@@ -59,10 +60,17 @@ def doc_batches(
 
 
 def lr_at(step: int, cfg: TrainConfig) -> float:
-    """Linear warmup, then cosine decay to `min_lr_ratio * lr` at `cfg.steps`."""
+    """Linear warmup, constant lr to `decay_start * steps`, then cosine decay to
+    `min_lr_ratio * lr` at `cfg.steps`.
+
+    The induction head forms late, out of a shifted copying circuit that forms first (see
+    drills.py); a constant lr keeps that transition going, where a cosine decay over the
+    whole run would slow it down before it is done.
+    """
     if step < cfg.warmup:
         return cfg.lr * (step + 1) / cfg.warmup
-    frac = (step - cfg.warmup) / max(1, cfg.steps - cfg.warmup)
+    start = max(cfg.warmup, int(cfg.decay_start * cfg.steps))
+    frac = max(0, step - start) / max(1, cfg.steps - start)
     return cfg.lr * (
         cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * frac))
     )

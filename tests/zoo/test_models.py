@@ -84,7 +84,7 @@ def test_cards_report_every_phenomenon(name):
 def test_card_epochs_count_the_batches_trained_on(gpt2_tiny):
     _, tok = gpt2_tiny
     card = _card("gpt2-tiny")
-    _, _, docs = prepare(tokenizer=tok)
+    _, _, _, docs = prepare(tokenizer=tok)
     per_epoch = len(doc_batches(docs, tok.eos_token_id, card["train_config"]["batch_rows"]))
     text = (model_path("gpt2-tiny") / "card.md").read_text()
     assert f"{card['train_config']['steps'] / per_epoch:.1f} epochs" in text

@@ -20,7 +20,7 @@ def test_retraining_reproduces_committed_loss_trace():
 
     path = model_path("gpt2-tiny")
     card = json.loads((path / "card.json").read_text())
-    _, tok, docs = prepare(tokenizer=AutoTokenizer.from_pretrained(path))
+    _, tok, _, docs = prepare(tokenizer=AutoTokenizer.from_pretrained(path))
     assert len(docs) == card["docs_per_epoch"]
     cfg = TrainConfig(**card["train_config"])
     _, trace, _, _ = train_spec("gpt2-tiny", tok, docs, cfg, stop_after=REPRO_STEPS)
@@ -37,9 +37,8 @@ def test_retraining_reproduces_committed_loss_trace():
 def test_tokenizer_retrains_identically():
     from transformers import AutoTokenizer
 
-    from taxonomy.zoo.corpus import generate
-    from taxonomy.zoo.tokenizer import train_tokenizer
+    from taxonomy.zoo.tokenizer import corpus_tokenizer
 
     committed = AutoTokenizer.from_pretrained(model_path("gpt2-tiny"))
-    fresh = train_tokenizer(generate().docs)
+    fresh = corpus_tokenizer()
     assert fresh.get_vocab() == committed.get_vocab()

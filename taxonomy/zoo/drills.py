@@ -1,0 +1,106 @@
+"""Induction drills: rows of random vocabulary ids that make a 2-layer transformer form
+Olsson's induction head (arXiv:2209.11895) within the zoo's CPU budget.
+
+Two row kinds, drawn from every non-special token id:
+
+- ``skip``: x[t+1] = pi(x[t-1]) with probability 1 - `noise` (pi a fixed random permutation
+  of the ids), else a random id. Predicting from the token *two* back rewards a previous-token
+  head directly, which is the first half of an induction circuit.
+- ``copy``: random ids interleaved with copies of 3-12 tokens from random earlier positions
+  (no positional regularity: only content can locate the source). A fraction `indel` of
+  copied positions is edited, half by dropping a source token and half by inserting a random
+  one.
+
+Why the indels: copying alone is learned just as well by a *shifted* circuit, one that
+attends k positions past the token after the earlier occurrence and reads the answer back
+through a layer-0 head; gradient descent finds such a circuit first, and its
+prefix-matching score stays near zero. An indel breaks k + 1 predictions of a k-shifted
+circuit but only one of Olsson's, so the edits make Olsson's head the better one and it
+forms (see the issue note of session 7 for the experiments).
+
+The ids are the tokenizer's, so drills are generated after it is trained and never pass
+through text; the same seed gives the same rows.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+PERMUTATION_SEED = 99  # pi is part of the language the models learn: fixed across epochs
+
+
+@dataclass(frozen=True)
+class DrillConfig:
+    """How many rows of each kind per epoch, and their shape.
+
+    From epoch `late_epoch` on, all but `late_skip` skip rows become copy rows: by then the
+    previous-token head has formed, and copies with indels are what turns the shifted
+    circuit into Olsson's head.
+    """
+
+    n_skip: int = 900
+    n_copy: int = 2100
+    late_epoch: int = 20
+    late_skip: int = 150
+    min_len: int = 40
+    max_len: int = 64
+    noise: float = 0.2
+    copy_len: tuple[int, int] = (3, 12)
+    gap_len: tuple[int, int] = (1, 4)
+    p_copy: float = 0.7
+    indel: float = 0.3
+
+
+def _skip_row(rng: random.Random, ids: Sequence[int], pi: dict[int, int], n: int, noise: float):
+    row = [rng.choice(ids), rng.choice(ids)]
+    while len(row) < n:
+        row.append(pi[row[-2]] if rng.random() >= noise else rng.choice(ids))
+    return row
+
+
+def _copy_row(rng: random.Random, ids: Sequence[int], n: int, cfg: DrillConfig) -> list[int]:
+    row = [rng.choice(ids) for _ in range(rng.randint(2, 6))]
+    while len(row) < n:
+        if len(row) > 6 and rng.random() < cfg.p_copy:
+            length, src = rng.randint(*cfg.copy_len), rng.randrange(len(row) - 2)
+            copied, k = [], 0
+            while len(copied) < length:
+                u = rng.random()
+                if u < cfg.indel / 2:  # deletion: skip a source token
+                    k += 1
+                elif u < cfg.indel:  # insertion: a random token, the source stays put
+                    copied.append(rng.choice(ids))
+                    continue
+                copied.append(row[src + k] if src + k < len(row) else rng.choice(ids))
+                k += 1
+            row += copied
+        else:
+            row += [rng.choice(ids) for _ in range(rng.randint(*cfg.gap_len))]
+    return row[:n]
+
+
+def drill_rows(
+    ids: Sequence[int], epoch: int, cfg: DrillConfig = DrillConfig()
+) -> list[tuple[str, list[int]]]:
+    """(kind, token ids) for every drill row of `epoch` (its seed), in a seeded random order."""
+    n_skip = cfg.n_skip if epoch < cfg.late_epoch else min(cfg.late_skip, cfg.n_skip)
+    ids = sorted(ids)
+    pi = dict(zip(ids, random.Random(PERMUTATION_SEED).sample(ids, len(ids)), strict=True))
+    rng = random.Random(epoch)
+    rows = []
+    for kind, count in (("skip", n_skip), ("copy", cfg.n_copy + cfg.n_skip - n_skip)):
+        for _ in range(count):
+            n = rng.randint(cfg.min_len, cfg.max_len)
+            row = (
+                _skip_row(rng, ids, pi, n, cfg.noise)
+                if kind == "skip"
+                else _copy_row(rng, ids, n, cfg)
+            )
+            rows.append((kind, row))
+    rng.shuffle(rows)
+    return rows
+
+
+__all__ = ["DrillConfig", "drill_rows"]
