@@ -28,10 +28,9 @@ def epoch_docs(tok, epoch: int, corpus=None) -> tuple[list[str], list[list[int]]
     """
     corpus = corpus if corpus is not None else generate(CorpusConfig(seed=epoch))
     special = set(tok.all_special_ids)
-    text = tok(corpus.docs)["input_ids"]
-    ids = [i for i in range(len(tok)) if i not in special]
-    drills = drill_rows(ids, epoch, [len(d) for d in text])
-    return corpus.kinds + [kind for kind, _ in drills], text + [row for _, row in drills]
+    drills = drill_rows([i for i in range(len(tok)) if i not in special], epoch)
+    kinds = corpus.kinds + [kind for kind, _ in drills]
+    return kinds, tok(corpus.docs)["input_ids"] + [row for _, row in drills]
 
 
 def prepare(tokenizer=None):
