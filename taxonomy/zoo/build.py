@@ -16,6 +16,7 @@ from taxonomy.zoo.tokenizer import corpus_tokenizer
 from taxonomy.zoo.train import SEQ_LEN, TORCH_THREADS, TrainConfig, doc_batches, train
 
 REPRO_STEPS = 200  # the reproducibility test retrains this many steps
+PACK_TO = 40  # text documents shorter than this share rows (`pack_short`): drill rows are 40-64
 
 
 def epoch_docs(tok, epoch: int, corpus=None) -> tuple[list[str], list[list[int]]]:
@@ -46,7 +47,7 @@ def epoch_batches(tok, cfg: TrainConfig, first: list[list[int]]):
 
     def batches(epoch: int) -> list:
         docs = first if epoch == 0 else epoch_docs(tok, epoch)[1]
-        return doc_batches(docs, tok.eos_token_id, cfg.batch_rows)
+        return doc_batches(docs, tok.eos_token_id, cfg.batch_rows, pack_to=PACK_TO)
 
     return batches
 
@@ -118,7 +119,8 @@ def build(
             "n_params": sum(p.numel() for p in model.parameters()),
             "train_config": dataclasses.asdict(cfg),
             "seq_len": SEQ_LEN,
-            "docs_per_epoch": len(token_docs),
+            "pack_to": PACK_TO,
+            "batches_per_epoch": len(epoch_batches(tok, cfg, token_docs)(0)),
             "train_tokens_seen": tokens,
             "wall_seconds": round(wall, 1),
             "platform": _cpu(),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 _BARS = "▁▂▃▄▅▆▇█"
@@ -48,8 +47,7 @@ def _pct(x: float) -> str:
 def render_card(card: dict, stats: dict) -> str:
     """The markdown model card."""
     m, t, name = card["measured"], card["train_config"], card["name"]
-    # Every epoch's corpus has the same number of documents, hence of batches.
-    epochs = t["steps"] / math.ceil(card["docs_per_epoch"] / t["batch_rows"])
+    epochs = t["steps"] / card["batches_per_epoch"]
     trace = card["loss_trace"]
     steps = len(trace)
     marks = sorted({0, steps // 10, steps // 4, steps // 2, 3 * steps // 4, steps - 1})
@@ -84,8 +82,9 @@ def render_card(card: dict, stats: dict) -> str:
         "## Training",
         f"- AdamW (lr {t['lr']}, warmup {t['warmup']}, constant to step "
         f"{int(t['decay_start'] * t['steps'])}, then cosine to {t['min_lr_ratio']}x, "
-        f"weight decay {t['weight_decay']}), {t['steps']} steps x {t['batch_rows']} documents "
-        f"(one per row, at most {card['seq_len']} tokens, batched by length; "
+        f"weight decay {t['weight_decay']}), {t['steps']} steps x {t['batch_rows']} rows "
+        f"(one document per row, documents under {card['pack_to']} tokens packed several to a "
+        f"row; at most {card['seq_len']} tokens, batched by length; "
         f"{card['train_tokens_seen']:,} tokens, {epochs:.1f} epochs, each epoch a corpus "
         f"generated afresh with seed = epoch), "
         f"seed {t['seed']}, {card['platform']['threads']} torch threads, deterministic algorithms.",
