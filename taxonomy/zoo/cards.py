@@ -68,9 +68,10 @@ def render_card(card: dict, stats: dict) -> str:
         "",
         "## Corpus and tokenizer",
         f"- Synthetic corpus (`taxonomy/zoo/corpus.py`, seed {stats['seed']}): "
-        f"{stats['plants']['n_docs']:,} text documents, plus token-level induction drills "
-        f"(`taxonomy/zoo/drills.py`): {stats['n_docs']:,} rows, {stats['n_tokens']:,} tokens "
-        f"per epoch; byte-level BPE, vocabulary {stats['vocab_size']}.",
+        f"{stats['plants']['n_docs']:,} text documents, plus "
+        f"{stats['n_docs'] - stats['plants']['n_docs']:,} rows of token-level induction drills "
+        f"(`taxonomy/zoo/drills.py`): {stats['n_tokens']:,} tokens per epoch; byte-level BPE, "
+        f"vocabulary {stats['vocab_size']}.",
         "- Document kinds (token share): "
         + ", ".join(f"{k} {_pct(v['token_fraction'])}" for k, v in stats["by_kind"].items())
         + ".",

@@ -75,9 +75,9 @@ def doc_batches(
 
     Rows are sorted by length and cut into batches of `batch_rows` rows, each padded with -1
     (fed as EOS, excluded from the loss) to its longest row. A document of `pack_to` tokens
-    or more (every document, at the default 0) has a row to itself, so attention sees only that document: no planted string is
-    cut and no earlier document dilutes the attention a copy has to find. Short documents
-    (under `pack_to`) are packed instead, several to a row, none cut.
+    or more (every document, at the default 0) has a row to itself, so attention sees only
+    that document: no planted string is cut and no earlier document dilutes the attention a
+    copy has to find. Shorter documents are packed instead, several to a row, none cut.
     """
     rows = sorted(
         (

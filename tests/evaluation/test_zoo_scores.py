@@ -30,7 +30,6 @@ def _by(records):
     return {(r.model, r.node_id): r for r in records}
 
 
-@pytest.mark.zoo_gap
 def test_induction_is_above_zero_and_three_times_the_one_layer_control(store):
     got = _by(
         evaluate(REGISTRY, ["zoo:gpt2-tiny", "zoo:attn1-tiny"], nodes=NODES, store=store).records

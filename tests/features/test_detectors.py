@@ -43,7 +43,6 @@ def _zoo_transformer():
     return model, AutoTokenizer.from_pretrained(path)
 
 
-@pytest.mark.zoo_gap
 @pytest.mark.slow
 def test_prefix_matching_finds_an_induction_head_on_the_zoo_transformer():
     from taxonomy.features import detect

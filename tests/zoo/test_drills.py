@@ -29,7 +29,7 @@ def test_skip_rows_follow_one_fixed_permutation_of_the_token_two_back():
     """Across epochs, what follows a two back is one token per a, and a -> it is a bijection."""
     follow = defaultdict(Counter)
     for seed in range(3):
-        for kind, r in drill_rows(IDS, seed, DrillConfig(n_skip=300, n_copy=0)):
+        for _, r in drill_rows(IDS, seed, DrillConfig(n_skip=300, n_copy=0)):
             for t in range(2, len(r)):
                 follow[r[t - 2]][r[t]] += 1
     top = {a: c.most_common(1)[0] for a, c in follow.items()}

@@ -37,14 +37,12 @@ def test_attn1_is_attention_only(attn1_tiny):
     assert torch.equal(mlp(x), torch.zeros_like(x))
 
 
-@pytest.mark.zoo_gap
 def test_transformer_copies_repeated_random_spans(gpt2_tiny):
     r = induction_accuracy(*gpt2_tiny, seed=7)
     assert r["repeat_top1"] >= 0.9
     assert r["first_half_top1"] <= 0.05  # chance is 1/512 per nonce word
 
 
-@pytest.mark.zoo_gap
 def test_transformer_has_a_prefix_matching_head(gpt2_tiny):
     pm = heads.prefix_matching_scores(*gpt2_tiny)
     layer, head = np.unravel_index(pm.argmax(), pm.shape)
@@ -82,8 +80,8 @@ def test_cards_report_every_phenomenon(name):
 
 OVER_BUDGET = pytest.mark.xfail(
     strict=True,
-    reason="issue 4 open: gpt2-tiny needs about 5500 steps (about 16 minutes on this CPU) to "
-    "form Olsson's head, over the issue's 10 minutes; see the issue note",
+    reason="issue 4 open: gpt2-tiny needs about 5300 steps to form Olsson's head (1499 s "
+    "for its 6000 on this CPU), over the issue's 10 minutes; see the issue note",
 )
 
 

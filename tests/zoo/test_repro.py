@@ -10,7 +10,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from taxonomy.zoo import model_path  # noqa: E402
-from taxonomy.zoo.build import REPRO_STEPS, prepare, train_spec  # noqa: E402
+from taxonomy.zoo.build import REPRO_STEPS, epoch_batches, prepare, train_spec  # noqa: E402
 from taxonomy.zoo.train import TrainConfig  # noqa: E402
 
 
@@ -21,8 +21,8 @@ def test_retraining_reproduces_committed_loss_trace():
     path = model_path("gpt2-tiny")
     card = json.loads((path / "card.json").read_text())
     _, tok, _, docs = prepare(tokenizer=AutoTokenizer.from_pretrained(path))
-    assert len(docs) == card["docs_per_epoch"]
     cfg = TrainConfig(**card["train_config"])
+    assert len(epoch_batches(tok, cfg, docs)(0)) == card["batches_per_epoch"]
     _, trace, _, _ = train_spec("gpt2-tiny", tok, docs, cfg, stop_after=REPRO_STEPS)
     committed = card["loss_trace"][:REPRO_STEPS]
     if torch.backends.cpu.get_cpu_capability() == card["platform"]["cpu_capability"]:

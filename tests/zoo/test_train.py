@@ -49,7 +49,8 @@ def test_short_documents_pack_whole_and_in_order_into_rows_that_fit(docs, pack_t
     assert all(len(ps) == 1 for ps in split if len(ps[0]) >= pack_to)
     short = [ps for ps in split if len(ps[0]) < pack_to]
     assert [p for ps in short for p in ps] == [d for d in docs if len(d) < pack_to]
-    for i, (ps, row) in enumerate(zip(short, (r for r in rows if len(_split(r)[0]) < pack_to))):
+    short_rows = [r for r in rows if len(_split(r)[0]) < pack_to]
+    for i, (ps, row) in enumerate(zip(short, short_rows, strict=True)):
         assert all(len(p) < pack_to for p in ps)
         assert len(ps) == 1 or len(row) <= seq_len - 2  # a join leaves room for the framing
         if i + 1 < len(short):  # closed early only when the next document would not fit
