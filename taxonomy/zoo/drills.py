@@ -1,5 +1,5 @@
 """Induction drills: rows of random vocabulary ids that make a 2-layer transformer form
-Olsson's induction head (arXiv:2209.11895) within the zoo's CPU budget.
+Olsson's induction head (arXiv:2209.11895) on a CPU (about 5300 steps of the zoo mix).
 
 Two row kinds, drawn from every non-special token id:
 
