@@ -3,7 +3,8 @@
 - Prefix-matching score (Olsson et al. 2022, arXiv:2209.11895, "In-context Learning and
   Induction Heads"): on a sequence of random tokens repeated several times, the mean attention
   a head pays from each token of a repeat to the token right AFTER that token's previous
-  occurrence. Induction heads score high; it needs two layers to compute.
+  occurrence. Induction heads score high; it needs two layers to compute. With a shift, heads
+  that attend a few tokens past that target and copy the same token count too.
 - Previous-token score: mean attention from each position to the position before it.
 - Ablation: transformers v5 removed `head_mask`, so a head is ablated by editing its slice of
   the input to the attention output projection (heads are concatenated there) with a forward
@@ -113,19 +114,43 @@ def _random_repeats(tokenizer, n_seqs: int, span: int, repeats: int, seed: int):
 
 
 def prefix_matching_scores(
-    model, tokenizer, *, n_seqs: int = 16, span: int = 25, repeats: int = 3, seed: int = 0
+    model,
+    tokenizer,
+    *,
+    n_seqs: int = 16,
+    span: int = 25,
+    repeats: int = 3,
+    seed: int = 0,
+    shift: int = 0,
 ) -> np.ndarray:
     """Prefix-matching score of every head, shape [n_layers, n_heads], in [0, 1].
 
     For each token at position i in the 2nd..`repeats`-th copy of a random span, the attention
     to position i - span + 1 (the token after its previous occurrence), averaged over positions
     and `n_seqs` seeded random sequences (Olsson et al. 2022).
+
+    `shift` k > 0 also scores the positions up to k tokens further on and keeps each head's
+    best target. A head attending k tokens past Olsson's target is a *shifted* induction head:
+    its key there carries the current token's earlier occurrence (moved k + 1 positions by an
+    earlier head) and its value the token after it (moved k positions), so it predicts the same
+    token. For k = 1 the two circuits give the same prediction everywhere except right after a
+    doubled token, so training has no reason to prefer one (see `taxonomy.zoo.drills`).
     """
     _require_heads(model)
+    if not 0 <= shift < span:
+        raise ValueError(f"shift must lie in 0..{span - 1} (the span is {span} tokens)")
     ids, off = _random_repeats(tokenizer, n_seqs, span, repeats, seed)
     att = _attentions(model, ids)
-    q = np.arange(off + span, ids.shape[1])
-    return att[:, :, :, q, q - span + 1].mean(axis=(1, 3))
+    return _prefix_matching(att, off, span, shift)
+
+
+def _prefix_matching(att: np.ndarray, off: int, span: int, shift: int) -> np.ndarray:
+    """[layers, heads] best over k = 0..shift of the mean attention from each repeated token
+    (positions off + span ..) to the one span - 1 - k before it; att: [layers, batch, heads,
+    query, key]."""
+    q = np.arange(off + span, att.shape[-1])
+    per_shift = [att[:, :, :, q, q - span + 1 + k].mean(axis=(1, 3)) for k in range(shift + 1)]
+    return np.max(per_shift, axis=0)
 
 
 def previous_token_scores(

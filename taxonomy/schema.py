@@ -148,9 +148,13 @@ class ImportedSamples(Strict):
 class Metamodel(Strict):
     """The flax metamodel that predicts success from the children's features."""
 
-    folds: int = Field(5, ge=2, le=20)
+    folds: int = Field(
+        5, ge=3, le=20, description="Cross-validation folds (test, validation, train)."
+    )
     hidden: int = Field(64, ge=0, le=4096, description="0 means logistic regression.")
-    epochs: int = Field(300, ge=1, le=100_000, description="Full-batch optimizer steps per fold.")
+    epochs: int = Field(
+        300, ge=1, le=100_000, description="Most full-batch optimizer steps per fold (validated)."
+    )
     seed: int = Field(0, ge=0)
 
 

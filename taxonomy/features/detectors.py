@@ -36,18 +36,33 @@ def select_heads(scores: Any, top: int, threshold: float) -> list[tuple[int, int
 
 class PrefixMatchingParams(HeadSelectParams):
     repeats: int = Field(2, ge=2, le=16, description="Times the random span is repeated.")
+    shift: int = Field(
+        0,
+        ge=0,
+        le=8,
+        description="Also score the targets up to this many tokens past Olsson's, keeping each "
+        "head's best: shifted induction heads, which copy the same token through an earlier "
+        "layer's head. 0 is Olsson's score.",
+    )
 
 
 @register("detector", "prefix_matching", PrefixMatchingParams, light=False)
 def prefix_matching(model: Any, tokenizer: Any, p: PrefixMatchingParams) -> list[tuple[int, int]]:
     """Induction heads by prefix-matching score (Olsson et al. 2022, arXiv:2209.11895): on a
     random token span repeated ``repeats`` times, the mean attention from each repeated token
-    to the token right after its previous occurrence. Selects the ``top`` heads with score
+    to the token right after its previous occurrence (with ``shift`` k, or up to k tokens past
+    it: see ``taxonomy.heads.prefix_matching_scores``). Selects the ``top`` heads with score
     >= ``threshold``."""
     from taxonomy.heads import prefix_matching_scores
 
     scores = prefix_matching_scores(
-        model, tokenizer, n_seqs=p.n_seqs, span=p.span, repeats=p.repeats, seed=p.seed
+        model,
+        tokenizer,
+        n_seqs=p.n_seqs,
+        span=p.span,
+        repeats=p.repeats,
+        seed=p.seed,
+        shift=p.shift,
     )
     return select_heads(scores, p.top, p.threshold)
 

@@ -12,11 +12,14 @@ Two row kinds, drawn from every non-special token id:
   one.
 
 Why the indels: copying alone is learned just as well by a *shifted* circuit, one that
-attends k positions past the token after the earlier occurrence and reads the answer back
-through a layer-0 head; gradient descent finds such a circuit first, and its
-prefix-matching score stays near zero. An indel breaks k + 1 predictions of a k-shifted
-circuit but only one of Olsson's, so the edits make Olsson's head the better one and it
-forms (see the issue note of session 7 for the experiments).
+locates the source from the token before the current one and reads the answer back through
+a layer-0 head; gradient descent finds such a circuit first, and its prefix-matching score
+stays near zero. An indel breaks more of its predictions than of Olsson's, so the edits make
+Olsson's head the better one and it forms (see the issue note of session 7 for the
+experiments). Heads that match the current token itself one position further on (keys from a
+2-back head, values from the previous-token head) predict exactly what Olsson's head predicts
+except right after a doubled token, so no drill removes them: the committed gpt2-tiny keeps
+two next to its Olsson head, and the ``induction-heads`` node counts them (``shift: 1``).
 
 The ids are the tokenizer's, so drills are generated after it is trained and never pass
 through text; the same seed gives the same rows.

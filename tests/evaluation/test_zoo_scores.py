@@ -40,11 +40,6 @@ def test_induction_is_above_zero_and_three_times_the_one_layer_control(store):
     assert two.score >= 3 * max(one.score, 0.0), (two.score, one.score)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 4 open: the committed gpt2-tiny copies through redundant heads, so ablating "
-    "its induction heads removes about 40% of the bits, not 50%; see the issue note",
-)
 def test_ablating_detected_induction_heads_removes_half_the_bits(store):
     got = _by(evaluate(REGISTRY, ["zoo:gpt2-tiny"], nodes=NODES, store=store).records)
     behavior = got[("zoo:gpt2-tiny", "in-context-copying")]
