@@ -31,7 +31,7 @@ import numpy as np
 from estimators.bootstrap import interval, poisson_draws
 
 LN2 = math.log(2.0)
-MIX_WEIGHTS = np.linspace(0.0, 1.0, 11)  # candidate lam of lam * MLP + (1 - lam) * baseline
+MIX_WEIGHTS = np.arange(11) / 10  # candidate lam of lam * MLP + (1 - lam) * baseline
 
 
 @dataclasses.dataclass(frozen=True)

@@ -149,8 +149,9 @@ class Evaluation:
 
     def _evaluate_node(self, run: ModelRun, node_id: str) -> ResultRecord:
         node = self._node(node_id)
-        code = self._code(node_id)
-        key = self._result_key(run, node_id, code)
+        deps = score_dependencies(self.graph, node_id)
+        code = self._code(node_id, deps)
+        key = self._result_key(run, node_id, deps, code)
         for rec in self.store.results(model=run.model, node=node_id):
             if rec.provenance.get("result_key") == key:
                 if self.reporter:
@@ -184,7 +185,7 @@ class Evaluation:
             model=run.model,
             model_fingerprint=run.fingerprint,
             backend=run.backend_name,
-            provenance=self._provenance(run, node_id, key, code),
+            provenance=self._provenance(run, node_id, deps, key, code),
             **fields,
         )
         if cache:  # a sampling failure is reported, never cached as a result
@@ -246,7 +247,11 @@ class Evaluation:
         probe = node.probe
         heads = self._detect(run, node.id)
         if not heads:
-            return {"skipped": f"detector {probe.detector.name} found no heads on this model"}
+            params = probe.detector.params or {}
+            return {
+                "skipped": f"detector {probe.detector.name} found no heads on this model "
+                f"(params {params})"
+            }
         diff = self._ablate(run, probe.behavior, heads, probe.ablation)
         return {
             "score": diff["delta"],
@@ -370,17 +375,17 @@ class Evaluation:
         }
 
     # -- provenance ------------------------------------------------------------------------
-    def _code(self, node_id: str) -> dict[str, str]:
-        """Fingerprints of the code this node's score runs (see features/sources.py)."""
+    def _code(self, node_id: str, deps: list[str]) -> dict[str, str]:
+        """Fingerprints of the code this node's score runs (see features/sources.py); `deps`:
+        its `score_dependencies`, as for the two methods below."""
         from taxonomy.features.sources import code_fingerprints
         from taxonomy.loader import feature_uses
 
-        ids = [node_id, *score_dependencies(self.graph, node_id)]
+        ids = [node_id, *deps]
         used = [(c, n) for i in ids for c, n, *_ in feature_uses(self._node(i))]
         return code_fingerprints(used, SCORING_CODE)
 
-    def _result_key(self, run: ModelRun, node_id: str, code: dict[str, str]) -> str:
-        deps = score_dependencies(self.graph, node_id)
+    def _result_key(self, run: ModelRun, node_id: str, deps: list[str], code: dict) -> str:
         return digest(
             {
                 "node": self.loaded.node_hash(node_id),
@@ -393,7 +398,9 @@ class Evaluation:
             }
         )
 
-    def _provenance(self, run: ModelRun, node_id: str, key: str, code: dict[str, str]) -> dict:
+    def _provenance(
+        self, run: ModelRun, node_id: str, deps: list[str], key: str, code: dict[str, str]
+    ) -> dict:
         prov = {
             "result_key": key,
             "registry_hash": self.loaded.hash,
@@ -406,7 +413,6 @@ class Evaluation:
             "code": code,
         }
         behavior_ids = [node_id] if self._node(node_id).kind == "behavior" else []
-        deps = score_dependencies(self.graph, node_id)
         behavior_ids += [d for d in deps if self._node(d).kind == "behavior"]
         prov["probes"] = {}
         for b in behavior_ids:

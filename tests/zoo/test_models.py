@@ -80,8 +80,8 @@ def test_cards_report_every_phenomenon(name):
 
 OVER_BUDGET = pytest.mark.xfail(
     strict=True,
-    reason="issue 4 open: gpt2-tiny needs about 5300 steps to form Olsson's head (1499 s "
-    "for its 6000 on this CPU), over the issue's 10 minutes; see the issue note",
+    reason="issue 4 blocked: gpt2-tiny needs about 5300 steps to form Olsson's head (its 6000 "
+    "take 1129 s on this CPU), over the issue's 10 minutes; see the issue note",
 )
 
 
