@@ -345,13 +345,18 @@ class Evaluation:
             "features": list(child_labels),
             "skipped_children": skipped,
         }
-        if success.min() == success.max():  # H(success) = 0: the bound and interval are 0
+        constant = success.min() == success.max()
+        if constant:
             details["note"] = f"success is constant ({success.mean():.0%}): nothing to explain"
         if not child_labels:
             return {
                 "skipped": "no child behavior's predictor applies to this task's inputs",
                 "details": details,
             }
+        if constant:  # H(success) = 0, so every I(success; .) is exactly 0: nothing to estimate
+            zero = {"bits": 0.0, "ci_low": 0.0, "ci_high": 0.0}
+            details["per_edge"] = {child: dict(zero) for child in child_labels}
+            return {"score": 0.0, "ci_low": 0.0, "ci_high": 0.0, "details": details}
         meta = metamodel_information(
             np.repeat(feats, reps, axis=0),
             success,

@@ -240,7 +240,8 @@ def test_a_skill_whose_success_never_varies_says_so(workspace):
     registry.write_text(text + SKILL)
     out = evaluate(registry, [str(perfect)], nodes="copy-skill", store=tmp / "s.sqlite")
     (rec,) = out.records
-    # the truth is 0 bits; the bound's residue is the add-1/2 baseline's cost of learning p = 1
-    assert 0 <= rec.ci_low <= rec.score <= rec.ci_high < 0.01
+    # H(success) = 0, so the information is exactly 0 bits: reported as such, not estimated
+    assert rec.score == rec.ci_low == rec.ci_high == 0.0
+    assert rec.details["per_edge"] == {"copying": {"bits": 0.0, "ci_low": 0.0, "ci_high": 0.0}}
     assert rec.details["success_rate"] == 1.0
     assert rec.details["note"] == "success is constant (100%): nothing to explain"
