@@ -13,9 +13,8 @@ weight ``lam`` of the mixture ``lam * MLP + (1 - lam) * baseline`` are picked; t
 refit on all training folds and stopped there.  Without this, full-batch training on a few
 hundred inputs overfits into predictions far worse than the base rate (a bound of -0.7 bits
 where the truth is 0), and ``lam = 0`` lets a fold fall back to the baseline when the features
-carry nothing.  All folds train at once (``vmap`` over
-fold masks, full-batch Adam in ``lax.scan``); the interval is a Poisson bootstrap over groups of
-the per-sample loss gap.
+carry nothing.  All folds train at once (``vmap`` over fold masks, full-batch Adam in
+``lax.scan``); the interval is a Poisson bootstrap over groups of the per-sample loss gap.
 """
 
 from __future__ import annotations
@@ -156,10 +155,10 @@ def metamodel_information(
     if y.min() < 0 or y.max() >= n_classes:
         raise ValueError(f"labels must lie in 0..{n_classes - 1}")
     n_groups = int(grp.max()) + 1
-    if folds < 3 or n_groups < folds:
-        raise ValueError(
-            f"{n_groups} groups cannot fill {folds} folds (at least 3: train, validation, test)"
-        )
+    if folds < 3:
+        raise ValueError(f"folds must be at least 3 (test, validation, training), got {folds}")
+    if n_groups < folds:
+        raise ValueError(f"{n_groups} groups cannot fill {folds} folds")
     x = (x - x.mean(0)) / np.where(x.std(0) > 0, x.std(0), 1.0)
     k_fold, k_init, k_boot = jax.random.split(key, 3)
     fold_of_group = np.asarray(jax.random.permutation(k_fold, n_groups)) % folds

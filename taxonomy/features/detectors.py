@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from taxonomy.features.registry import Params, register
 
@@ -44,6 +44,12 @@ class PrefixMatchingParams(HeadSelectParams):
         "head's best: shifted induction heads, which copy the same token through an earlier "
         "layer's head. 0 is Olsson's score.",
     )
+
+    @model_validator(mode="after")
+    def _shift_within_span(self) -> PrefixMatchingParams:
+        if self.shift >= self.span:
+            raise ValueError(f"shift {self.shift} must be below span {self.span}")
+        return self
 
 
 @register("detector", "prefix_matching", PrefixMatchingParams, light=False)

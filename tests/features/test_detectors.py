@@ -40,6 +40,8 @@ def test_detectors_are_heavy_and_validate_without_torch():
         "param 'repeats': unknown param (got 2); known: n_seqs, seed, span, text, threshold, top"
     ]
     assert check_feature("detector", "prefix_matching", {"shift": 9}) != []
+    (msg,) = check_feature("detector", "prefix_matching", {"shift": 4, "span": 4})
+    assert "shift 4 must be below span 4" in msg
 
 
 def _zoo_transformer():
