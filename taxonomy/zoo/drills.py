@@ -1,5 +1,5 @@
 """Induction drills: rows of random vocabulary ids that make a 2-layer transformer form
-Olsson's induction head (arXiv:2209.11895) on a CPU (about 5300 steps of the zoo mix).
+Olsson's induction head (arXiv:2209.11895) on a CPU (about 2750 steps of the zoo mix).
 
 Two row kinds, drawn from every non-special token id:
 
@@ -7,19 +7,21 @@ Two row kinds, drawn from every non-special token id:
   of the ids), else a random id. Predicting from the token *two* back rewards a previous-token
   head directly, which is the first half of an induction circuit.
 - ``copy``: random ids interleaved with copies of 3-12 tokens from random earlier positions
-  (no positional regularity: only content can locate the source). A fraction `indel` of
-  copied positions is edited, half by dropping a source token and half by inserting a random
-  one.
+  (no positional regularity: only content can locate the source), and with runs of three
+  equal ids. A fraction `indel` of copied positions is edited, half by dropping a source
+  token and half by inserting a random one.
 
-Why the indels: copying alone is learned just as well by a *shifted* circuit, one that
-locates the source from the token before the current one and reads the answer back through
-a layer-0 head; gradient descent finds such a circuit first, and its prefix-matching score
-stays near zero. An indel breaks more of its predictions than of Olsson's, so the edits make
-Olsson's head the better one and it forms (see the issue note of session 7 for the
-experiments). Heads that match the current token itself one position further on (keys from a
-2-back head, values from the previous-token head) predict exactly what Olsson's head predicts
-except right after a doubled token, so no drill removes them: the committed gpt2-tiny keeps
-two next to its Olsson head, and the ``induction-heads`` node counts them (``shift: 1``).
+Why the runs: copying alone is learned just as well by *shifted* circuits, which attend a
+token or more past Olsson's target and read the answer back through a layer-0 head; gradient
+descent finds one first, and its prefix-matching score stays near zero. A 1-shifted head
+(keys from a 2-back head, values from the previous-token head) predicts exactly what Olsson's
+head predicts except after a doubled token: at the second A of ``A A A`` only Olsson's head
+(attending to itself, keyed by the previous-token head) can see that the earlier A was
+followed by A. Without runs, the zoo transformer copied through two 1-shifted heads from
+about step 2000 and formed Olsson's head beside them only at about step 5300; with runs
+(`p_run` 0.5), copying forms through Olsson's heads directly, at about step 2750, and no
+shifted head forms (session 10's issue note). Indels break more predictions of circuits that
+locate the source from the token before the current one than of Olsson's (session 7).
 
 The ids are the tokenizer's, so drills are generated after it is trained and never pass
 through text; the same seed gives the same rows.
@@ -54,6 +56,7 @@ class DrillConfig:
     gap_len: tuple[int, int] = (1, 4)
     p_copy: float = 0.7
     indel: float = 0.3
+    p_run: float = 0.5  # of the segments that are not copies, the share that are runs A A A
 
 
 def _skip_row(rng: random.Random, ids: Sequence[int], pi: dict[int, int], n: int, noise: float):
@@ -79,6 +82,8 @@ def _copy_row(rng: random.Random, ids: Sequence[int], n: int, cfg: DrillConfig) 
                 copied.append(row[src + k] if src + k < len(row) else rng.choice(ids))
                 k += 1
             row += copied
+        elif rng.random() < cfg.p_run:
+            row += [rng.choice(ids)] * 3
         else:
             row += [rng.choice(ids) for _ in range(rng.randint(*cfg.gap_len))]
     return row[:n]

@@ -75,23 +75,22 @@ def test_prefix_matching_finds_an_induction_head_on_the_zoo_transformer():
 
 
 @pytest.mark.slow
-def test_shifted_heads_carry_the_copying_that_olssons_head_shares():
-    """On the zoo transformer, shift 1 adds heads attending one token past Olsson's target.
-    Copying (repeat top-1 on random tokens) is measured under zero-ablation: removing every
-    detected head destroys it, and removing Olsson's heads alone destroys far less."""
+def test_every_detected_head_shares_the_copying():
+    """The zoo transformer splits its copying over several Olsson heads: zeroing any one of
+    those scoring 0.5 leaves copying (repeat top-1 on random tokens) nearly intact, zeroing them
+    all destroys it; so the induction-heads node ablates every head above the threshold."""
     from taxonomy.features import detect
     from taxonomy.heads import ablate_heads
     from taxonomy.zoo.measure import induction_accuracy
 
     model, tok = _zoo_transformer()
-    olsson = detect("prefix_matching", {"top": 8, "threshold": 0.5}, model, tok)
-    every = detect("prefix_matching", {"top": 8, "threshold": 0.5, "shift": 1}, model, tok)
-    assert olsson and set(olsson) < set(every), (olsson, every)
+    found = detect("prefix_matching", {"top": 8, "threshold": 0.5}, model, tok)
+    assert len(found) >= 2 and all(layer == 1 for layer, _ in found), found
 
     def copying(heads):
         with ablate_heads(model, heads):
             return induction_accuracy(model, tok, seed=7, vocab_tokens=True)["repeat_top1"]
 
-    intact, without_olsson, without_every = copying([]), copying(olsson), copying(every)
-    assert intact > 0.9 and without_every < 0.2, (intact, without_every)
-    assert without_olsson - without_every > 0.5, (without_olsson, without_every)
+    assert copying([]) > 0.9
+    assert all(copying([h]) > 0.8 for h in found)
+    assert copying(found) < 0.2

@@ -40,8 +40,8 @@ def test_skip_rows_follow_one_fixed_permutation_of_the_token_two_back():
 
 def test_copies_repeat_context_and_indels_break_some_of_them():
     """Copy rows reward induction far above chance; indels lower how often it is right."""
-    exact = DrillConfig(n_skip=0, n_copy=300, indel=0.0)
-    edited = DrillConfig(n_skip=0, n_copy=300, indel=0.3)
+    exact = DrillConfig(n_skip=0, n_copy=300, indel=0.0, p_run=0.0)
+    edited = DrillConfig(n_skip=0, n_copy=300, indel=0.3, p_run=0.0)
     r_exact = induction_base_rate([r for _, r in drill_rows(IDS, 0, exact)])
     r_edited = induction_base_rate([r for _, r in drill_rows(IDS, 0, edited)])
     # A random id repeats an earlier one about 1 time in 800 (a chance match is rarely right);
@@ -52,3 +52,21 @@ def test_copies_repeat_context_and_indels_break_some_of_them():
     # Skip rows repeat no context: an induction head gains nothing there.
     skip = induction_base_rate([r for _, r in drill_rows(IDS, 0, DrillConfig(n_copy=0))])
     assert skip["induction_correct_given_match"] < 0.05
+
+
+def test_runs_plant_doubled_ids_that_only_olssons_head_continues():
+    """A run A A A holds two doubled ids: after the first the run goes on (A), after the second
+    it ends. Without runs a doubled id is a chance event (1 in 800 ids)."""
+
+    def doubled(cfg):
+        n = same = 0
+        for _, r in drill_rows(IDS, 0, cfg):
+            for t in range(2, len(r)):
+                if r[t - 2] == r[t - 1]:
+                    n, same = n + 1, same + (r[t] == r[t - 1])
+        return n, same
+
+    n, same = doubled(DrillConfig(n_skip=0, n_copy=300))
+    assert n > 300 and 0.4 < same / n < 0.6
+    n_none, _ = doubled(DrillConfig(n_skip=0, n_copy=300, p_run=0.0))
+    assert n_none < 0.05 * n
