@@ -134,7 +134,7 @@ def prefix_matching_scores(
     its key there carries the current token's earlier occurrence (moved k + 1 positions by an
     earlier head) and its value the token after it (moved k positions), so it predicts the same
     token. For k = 1 the two circuits give the same prediction everywhere except right after a
-    doubled token, so training has no reason to prefer one (see `taxonomy.zoo.drills`).
+    doubled token, which is why the zoo's drills plant runs (see `taxonomy.zoo.drills`).
     """
     _require_heads(model)
     if not 0 <= shift < span:
