@@ -41,8 +41,8 @@ class DrillConfig:
     """How many rows of each kind per epoch, and their shape.
 
     From epoch `late_epoch` on, all but `late_skip` skip rows become copy rows: by then the
-    previous-token head has formed, and copies with indels are what turns the shifted
-    circuit into Olsson's head.
+    previous-token head has formed, and the copy rows (copies, indels, runs) are where the
+    induction heads learn.
     """
 
     n_skip: int = 900
