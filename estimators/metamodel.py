@@ -7,14 +7,16 @@ the training folds' label frequencies (add-1/2 smoothed), the featureless baseli
 same protocol.  Folds split by ``groups`` (the input id), so the k samples of an input never sit
 on both sides.
 
-Each fold's predictor is chosen inside its training folds, never on its test fold: the next
-fold over is held out as validation, and on it the number of steps (0 to ``steps`` - 1) and the
-weight ``lam`` of the mixture ``lam * MLP + (1 - lam) * baseline`` are picked; the MLP is then
-refit on all training folds and stopped there.  Without this, full-batch training on a few
-hundred inputs overfits into predictions far worse than the base rate (a bound of -0.7 bits
-where the truth is 0), and ``lam = 0`` lets a fold fall back to the baseline when the features
-carry nothing.  All folds train at once (``vmap`` over fold masks, full-batch Adam in
-``lax.scan``); the interval is a Poisson bootstrap over groups of the per-sample loss gap.
+Each fold's predictor is chosen inside its training folds, never on its test fold: by an inner
+cross-validation over those folds (each held out once), the number of steps (0 to ``steps`` - 1)
+and the weight ``lam`` of the mixture ``lam * MLP + (1 - lam) * baseline`` are picked; the MLP
+is then refit on all training folds and stopped there.  Without this, full-batch training on a
+few hundred inputs overfits into predictions far worse than the base rate (a bound of -0.7 bits
+where the truth is 0); ``lam = 0`` lets a fold fall back to the baseline when the features carry
+nothing; and validating on every training fold, not one, keeps the choice stable when successes
+are rare (a single fold may hold none).  All runs train at once (``vmap`` over fold masks,
+full-batch Adam in ``lax.scan``); the interval is a Poisson bootstrap over groups of the
+per-sample loss gap.
 """
 
 from __future__ import annotations
@@ -164,7 +166,6 @@ def metamodel_information(
     fold_of_group = np.asarray(jax.random.permutation(k_fold, n_groups)) % folds
     fold = fold_of_group[grp]
     test = (fold[None, :] == np.arange(folds)[:, None]).astype(np.float64)  # (folds, N)
-    val = np.roll(test, -1, axis=0)  # fold f validates on fold f + 1
     fit = jax.vmap(
         partial(
             _fit, n_classes=n_classes, hidden=hidden, steps=steps, lr=lr, weight_decay=weight_decay
@@ -174,12 +175,16 @@ def metamodel_information(
     inits = jax.random.split(k_init, folds)
     xj, yj, lam = jnp.asarray(x), jnp.asarray(y), jnp.asarray(MIX_WEIGHTS)
     onehot = np.eye(n_classes)[y]
-    # Validation: train without the test and validation folds; pick (step, lam) per fold.
-    inner = 1.0 - test - val
-    inner_base = _frequencies(inner, onehot)[:, y]  # (folds, N)
-    never = jnp.full(folds, -1)
-    val_loss, _ = fit(inits, xj, yj, inner, val, inner_base, never, lam)
-    best = np.asarray(val_loss).reshape(folds, -1).argmin(1)  # first minimum: fewest steps
+    # Validation: inner cross-validation over each fold's training folds (each held out once,
+    # the model trained on the rest); pick the (step, lam) of least summed validation loss.
+    pairs = [(f, g) for f in range(folds) for g in range(folds) if g != f]
+    outer, held = (np.array(a) for a in zip(*pairs, strict=True))
+    inner = 1.0 - test[outer] - test[held]
+    inner_base = _frequencies(inner, onehot)[:, y]  # (pairs, N)
+    never = jnp.full(len(pairs), -1)
+    val_loss, _ = fit(inits[outer], xj, yj, inner, test[held], inner_base, never, lam)
+    summed = np.asarray(val_loss).reshape(folds, folds - 1, -1).sum(1)
+    best = summed.argmin(1)  # first minimum: fewest steps
     stop, mix = best // MIX_WEIGHTS.size, MIX_WEIGHTS[best % MIX_WEIGHTS.size]
     # Test: refit on all training folds, stopped and mixed as validated.
     base = _frequencies(1.0 - test, onehot)
